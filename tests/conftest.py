@@ -1,0 +1,31 @@
+"""Fixtures for the instruments' own tests: real models, loaded once per session."""
+import pytest
+
+from probes.models import load_model
+
+
+@pytest.fixture(scope="session")
+def lite0():
+    return load_model("efficientnet_lite0")
+
+
+@pytest.fixture(scope="session")
+def natural_images_for():
+    """The shared natural images, loaded once per preprocessing; skipped where there are none."""
+    import os
+    from pathlib import Path
+
+    from probes.images import load_image_folder
+
+    folder = Path(os.environ.get("ZOOM_IN_IMAGES", Path(__file__).resolve().parents[2] / "shared/data/imagenet-samples"))
+    if not folder.is_dir():
+        pytest.skip(f"no natural images at {folder}; set ZOOM_IN_IMAGES")
+    loaded = {}
+
+    def load(model):
+        key = model.preprocessing
+        if key not in loaded:
+            loaded[key] = load_image_folder(folder, model.preprocessing)
+        return loaded[key]
+
+    return load

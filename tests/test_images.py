@@ -1,0 +1,73 @@
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+from probes.images import ImageFolderError, crops, load_image_folder
+from probes.models.zoo import Preprocessing
+
+SMALL = Preprocessing(size=32, resize=36)
+
+
+def write_image(path: Path, colour=(200, 30, 30), size=(48, 40)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path)
+
+
+def test_labels_come_from_sorted_wnids(tmp_path):
+    write_image(tmp_path / "n02000000_b.JPEG")
+    write_image(tmp_path / "n01000000_a.JPEG")
+    write_image(tmp_path / "n03000000" / "val_1.JPEG")  # ImageNet validation layout: one folder per class
+    images = load_image_folder(tmp_path, SMALL, cache_dir=None)
+    assert images.images.shape == (3, 3, 32, 32)
+    assert 0 <= images.images.min() and images.images.max() <= 1
+    assert dict(zip(images.names, images.labels.tolist())) == {
+        "n01000000_a.JPEG": 0, "n02000000_b.JPEG": 1, "val_1.JPEG": 2}
+
+
+def test_missing_folder_says_how_to_point_at_one(tmp_path):
+    with pytest.raises(ImageFolderError, match="--images DIR.*ZOOM_IN_IMAGES"):
+        load_image_folder(tmp_path / "nowhere", SMALL)
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(ImageFolderError, match="holds no images"):
+        load_image_folder(tmp_path, SMALL)
+
+
+def test_unreadable_file_is_skipped_with_a_warning(tmp_path):
+    write_image(tmp_path / "n01000000_good.JPEG")
+    (tmp_path / "n01000001_broken.JPEG").write_bytes(b"not a jpeg")
+    with pytest.warns(UserWarning, match="broken"):
+        images = load_image_folder(tmp_path, SMALL, cache_dir=None)
+    assert images.names == ["n01000000_good.JPEG"]
+
+
+def test_disk_cache_returns_the_same_tensor(tmp_path):
+    folder = tmp_path / "images"
+    write_image(folder / "n01000000_a.JPEG")
+    first = load_image_folder(folder, SMALL, cache_dir=tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("images-*.pt"))
+    second = load_image_folder(folder, SMALL, cache_dir=tmp_path / "cache")
+    torch.testing.assert_close(first.images, second.images)
+
+
+def test_crops_are_centred_on_units():
+    image = torch.zeros(1, 3, 32, 32)
+    image[0, :, 12:20, 12:20] = 1  # a bright square in the middle
+    # layer of 4x4 units (stride 8): unit (1, 1) is centred at pixel 11.5, unit (2, 2) at 19.5
+    crop = crops(image, torch.tensor([0]), torch.tensor([2]), torch.tensor([2]), (4, 4), size=8)
+    assert crop.shape == (1, 3, 8, 8)
+    assert crop[0, 0, :4, :4].mean() == 1 and crop[0, 0, 4:, 4:].mean() == 0
+
+
+def test_shared_sample_loads_with_labels():
+    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet-samples"
+    import os
+    folder = Path(os.environ.get("ZOOM_IN_IMAGES", folder))
+    if not folder.is_dir():
+        pytest.skip(f"no image sample at {folder}")
+    images = load_image_folder(folder, SMALL, limit=5, cache_dir=None)
+    assert images.labels.tolist() == [0, 1, 2, 3, 4]

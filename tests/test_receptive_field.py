@@ -1,0 +1,31 @@
+from torch import nn
+
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.receptive_field import receptive_field
+
+
+def conv_stack() -> Model:
+    """Three 3x3 convolutions, the middle one with stride 2: field 3 -> 5 -> 9, stride 2."""
+    network = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(),
+                            nn.Conv2d(4, 4, 3, stride=2, padding=1), nn.ReLU(),
+                            nn.Conv2d(4, 4, 3, padding=1))
+    preprocessing = Preprocessing(size=32)
+    layers = {"conv1": Layer("conv1", network[0]), "conv2": Layer("conv2", network[2]),
+              "conv3": Layer("conv3", network[4])}
+    return Model("stack", ImageModel(network, preprocessing), preprocessing, layers, [], "random")
+
+
+def test_known_fields_of_a_conv_stack():
+    model = conv_stack()
+    assert (receptive_field(model, "conv1").size, receptive_field(model, "conv1").stride) == (3, 1)
+    assert (receptive_field(model, "conv2").size, receptive_field(model, "conv2").stride) == (5, 2)
+    assert (receptive_field(model, "conv3").size, receptive_field(model, "conv3").stride) == (9, 2)
+    assert not receptive_field(model, "conv3").clipped
+
+
+def test_lite0_fields(lite0):
+    stem = receptive_field(lite0, "stem")
+    assert (stem.size, stem.stride) == (3, 2)
+    stride8 = receptive_field(lite0, "blocks.5.expand")
+    assert stride8.stride == 8
+    assert stride8.size > 40 and stride8.canvas >= stride8.size
