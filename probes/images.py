@@ -168,3 +168,11 @@ def fetch_sample(destination: str | os.PathLike) -> Path:
             if Path(member).suffix.lower() in IMAGE_SUFFIXES:
                 (destination / Path(member).name).write_bytes(archive.read(member))
     return destination
+
+
+def split(images: ImageSet, part: str) -> ImageSet:
+    """The suite's fixed split of an image set: "discovery" takes the even positions, "confirmation" the
+    odd ones, so a family found on one half is confirmed on photographs it was never chosen on."""
+    if part not in ("discovery", "confirmation"):
+        raise ValueError(f"unknown split {part!r}; use 'discovery' or 'confirmation'")
+    return images.subset(range(0 if part == "discovery" else 1, len(images), 2))
