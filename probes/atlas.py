@@ -1,0 +1,185 @@
+"""Atlases: pre-registered catalogues of a model's unit families, read by claims instead of hard-coded units.
+
+One JSON file per model (``atlases/<model>.json``):
+
+    {"schema": 1, "model": "efficientnet_lite0",
+     "families": {"curves": {"layer": "blocks.5.expand", "units": [196, 85, ...],
+                             "preferred_orientation": {"196": 47.0, ...},          (optional)
+                             "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
+
+Every family records how, when and on what data it was found, so a claim can confirm it on other data.
+``python -m probes.atlas build-inceptionv1`` rebuilds the paper's catalogue from the published figure data.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from probes.addressing import UnknownNameError
+
+SCHEMA = 1
+REPO = Path(__file__).resolve().parents[1]
+ATLAS_DIR = REPO / "atlases"
+
+
+class AtlasError(ValueError):
+    """A malformed atlas file; the message names the file, the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    method: str
+    data: str
+    date: str
+    tool: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Family:
+    layer: str
+    units: list[int]
+    provenance: Provenance
+    preferred_orientation: dict[int, float] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Atlas:
+    model: str
+    families: dict[str, Family]
+    path: Path | None = None
+
+    def family(self, name: str) -> Family:
+        try:
+            return self.families[name]
+        except KeyError:
+            where = f" ({self.path})" if self.path else ""
+            raise UnknownNameError(f"family in the atlas of {self.model}{where}", name, self.families) from None
+
+    def with_family(self, name: str, family: Family) -> "Atlas":
+        return replace(self, families={**self.families, name: family})
+
+    def to_dict(self) -> dict:
+        families = {}
+        for name, family in self.families.items():
+            entry = asdict(family)
+            entry["preferred_orientation"] = {str(k): v for k, v in family.preferred_orientation.items()}
+            families[name] = {k: v for k, v in entry.items() if v not in ({}, "")}
+        return {"schema": SCHEMA, "model": self.model, "families": families}
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Atomic: a reader never sees a half-written atlas."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(self.to_dict(), indent=1) + "\n")
+        os.replace(temporary, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Atlas":
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise AtlasError(f"{path}: no such atlas file") from None
+        except json.JSONDecodeError as error:
+            raise AtlasError(f"{path}: not valid JSON ({error})") from None
+        return _parse(data, path)
+
+
+def default_atlas_path(model_name: str) -> Path:
+    return ATLAS_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', model_name)}.json"
+
+
+def _fail(path, where: str, problem: str):
+    raise AtlasError(f"{path}: {where}: {problem}")
+
+
+def _expect(path, where: str, value, kind, name: str):
+    if not isinstance(value, kind) or isinstance(value, bool):
+        _fail(path, where, f"expected {name}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _parse(data, path) -> Atlas:
+    _expect(path, "top level", data, dict, "an object")
+    if data.get("schema") != SCHEMA:
+        _fail(path, "schema", f"expected {SCHEMA}, got {data.get('schema')!r}")
+    model = _expect(path, "model", data.get("model"), str, "a model name")
+    families = {}
+    for name, entry in _expect(path, "families", data.get("families"), dict, "an object").items():
+        where = f"families.{name}"
+        _expect(path, where, entry, dict, "an object")
+        unknown = set(entry) - {"layer", "units", "preferred_orientation", "provenance", "description"}
+        if unknown:
+            _fail(path, where, f"unknown field(s) {sorted(unknown)}")
+        layer = _expect(path, f"{where}.layer", entry.get("layer"), str, "a layer name")
+        units = _expect(path, f"{where}.units", entry.get("units"), list, "a list of unit indices")
+        if not units:
+            _fail(path, f"{where}.units", "is empty")
+        for i, unit in enumerate(units):
+            _expect(path, f"{where}.units[{i}]", unit, int, "an integer")
+            if unit < 0:
+                _fail(path, f"{where}.units[{i}]", f"negative unit index {unit}")
+        orientations = {}
+        for key, value in _expect(path, f"{where}.preferred_orientation", entry.get("preferred_orientation", {}),
+                                  dict, "an object").items():
+            if not key.isdigit() or int(key) not in units:
+                _fail(path, f"{where}.preferred_orientation.{key}", "is not one of the family's units")
+            orientations[int(key)] = float(_expect(path, f"{where}.preferred_orientation.{key}", value,
+                                                   (int, float), "an angle in degrees"))
+        raw = _expect(path, f"{where}.provenance", entry.get("provenance"), dict, "an object")
+        for required in ("method", "data", "date", "tool"):
+            _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
+        provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
+        families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""))
+    return Atlas(model, families, Path(path))
+
+
+def _lenient_json(text: str):
+    """The published figure data is JavaScript-flavoured JSON: tolerate trailing commas."""
+    return json.loads(re.sub(r",\s*([\]}])", r"\1", text))
+
+
+def build_inceptionv1(reference: Path) -> Atlas:
+    """The paper's InceptionV1 neuron families, from the early-vision catalogue of the Circuits articles."""
+    families = {}
+    early_vision = reference / "inceptionv1" / "early-vision"
+    for file in sorted(early_vision.glob("*.json")):
+        layer = file.stem
+        for entry in _lenient_json(file.read_text()):
+            units = [int(u) for u in entry.get("units", [])]
+            if not units:
+                continue
+            slug = re.sub(r"[^a-z0-9]+", "_", entry["name"].lower()).strip("_")
+            provenance = Provenance(
+                method="published neuron-family catalogue (Olah et al. 2020, 'An Overview of Early Vision in InceptionV1')",
+                data=f"reference/inceptionv1/early-vision/{file.name}", date="2020-04-01",
+                tool="probes.atlas build-inceptionv1", notes=entry.get("comment", "")[:300])
+            families[f"{layer}.{slug}"] = Family(layer, units, provenance, description=entry["name"])
+    aliases = {"curves": "mixed3b.curves", "high_low_frequency": "mixed3a.high_low_frequency"}
+    for alias, key in aliases.items():
+        if key in families:
+            families[alias] = families[key]
+    return Atlas("inceptionv1", families)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] != ["build-inceptionv1"]:
+        print("usage: python -m probes.atlas build-inceptionv1 [REFERENCE_DIR]", file=sys.stderr)
+        return 2
+    reference = Path(argv[1] if len(argv) > 1 else os.environ.get("ZOOM_IN_REFERENCE", REPO.parent / "shared" / "reference"))
+    path = build_inceptionv1(reference).save(default_atlas_path("inceptionv1"))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

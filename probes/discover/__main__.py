@@ -1,0 +1,86 @@
+"""``python -m probes.discover curves --model NAME [--atlas PATH] [--images DIR]``
+
+Screens the model's layers for a curve-detector family on the discovery stimuli and the discovery half
+of the natural images, prints what it found per layer, and writes the family into the atlas.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+from probes.addressing import UnknownNameError
+from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, load_model
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def default_images() -> Path:
+    return Path(os.environ.get("ZOOM_IN_IMAGES", REPO.parent / "shared" / "data" / "imagenet-samples"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m probes.discover", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("family", choices=["curves"], help="which family to screen for")
+    parser.add_argument("--model", default="efficientnet_lite0", help="zoo name or package.module:factory")
+    parser.add_argument("--atlas", type=Path, help="atlas file to write (default: atlases/<model>.json)")
+    parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
+    parser.add_argument("--layers", nargs="*", help="layers to screen (default: spatial layers at stride 4-16)")
+    parser.add_argument("--max-images", type=int, default=500, help="natural images used for the drive criterion")
+    args = parser.parse_args(argv)
+
+    from probes.atlas import Atlas, Family, Provenance, default_atlas_path
+    from probes.discover.curves import DISCOVERY, candidate_layers, screen_layer
+    from probes.images import load_image_folder, split
+
+    try:
+        model = load_model(args.model)
+        layers = args.layers or candidate_layers(model)
+        for layer in layers:
+            model.layer(layer)
+    except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    folder = args.images or default_images()
+    natural = split(load_image_folder(folder, model.preprocessing), "discovery")
+    natural = natural.subset(range(min(args.max_images, len(natural))))
+
+    from tqdm.auto import tqdm
+
+    screens = []
+    for layer in tqdm(layers, desc=f"screening {model.name}", unit="layer"):
+        screens.append(screen_layer(model, layer, natural.images))
+    print(f"{'layer':<22} {'field':>5} {'units':>5} {'family':>6} {'largest gap':>11}")
+    for screen in screens:
+        print(f"{screen.layer:<22} {screen.receptive_field:>5} {len(screen.units):>5} {len(screen.family):>6} "
+              f"{screen.largest_gap:>10.0f}°")
+    best = max(screens, key=lambda s: (len(s.family) >= 4, -s.largest_gap, len(s.family)))
+    atlas_path = args.atlas or default_atlas_path(model.name)
+    if len(best.family) < 4:
+        print(f"no curve family found in {model.name} (best: {best.layer}, {len(best.family)} units); atlas unchanged")
+        return 1
+    family = Family(
+        layer=best.layer,
+        units=[u.unit for u in best.family],
+        preferred_orientation={u.unit: round(u.preferred_orientation, 1) for u in best.family},
+        provenance=Provenance(
+            method="probes.discover curves: screen of "
+                   f"{len(layers)} layers (vector strength, radius stability, curve/line ratio, natural drive)",
+            data=f"synthetic discovery stimuli {DISCOVERY}; natural images: discovery half (even positions) of "
+                 f"{folder} ({len(natural)} images)",
+            date=datetime.date.today().isoformat(),
+            tool="probes.discover",
+            notes="; ".join(f"{s.layer}: {len(s.family)}" for s in screens),
+        ),
+    )
+    atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
+    atlas.with_family("curves", family).save(atlas_path)
+    print(f"curve family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Synthetic stimuli rendered in torch: curves, lines, angles, circles, high-low frequency boundaries."""

@@ -1,0 +1,99 @@
+"""Stimulus sets: full factorial sweeps of curves and lines, rendered in one vectorised pass.
+
+Convention (shared by every stimulus): angles in degrees, counter-clockwise from +x with y pointing UP.
+A curve is an arc of a circle whose midpoint sits at the canvas centre; its orientation is the direction
+from the circle's centre to the arc's midpoint, so orientation 90 is the top of a circle ("∩").
+Strokes are antialiased: coverage falls linearly over one pixel at the stroke's edge.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+
+@dataclass
+class StimulusSet:
+    """Images (N, 3, S, S) in [0, 1] and the parameters that made each one (dict of (N,) tensors)."""
+
+    images: Tensor
+    params: dict[str, Tensor]
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+
+def _grid(size: int) -> tuple[Tensor, Tensor]:
+    """Pixel-centre coordinates with the origin at the canvas centre, y up."""
+    coords = torch.arange(size, dtype=torch.float32) - (size - 1) / 2
+    y, x = torch.meshgrid(-coords, coords, indexing="ij")
+    return x, y
+
+
+def _paint(distance: Tensor, width: Tensor, foreground, background) -> Tensor:
+    coverage = (width.view(-1, 1, 1) / 2 + 0.5 - distance).clamp(0, 1)
+    fg = torch.as_tensor(foreground, dtype=torch.float32).view(1, 3, 1, 1)
+    bg = torch.as_tensor(background, dtype=torch.float32).view(1, 3, 1, 1)
+    return bg + (fg - bg) * coverage.unsqueeze(1)
+
+
+def factorial(**values) -> dict[str, Tensor]:
+    """Every combination of the given parameter values, first parameter varying slowest."""
+    names = list(values)
+    rows = list(itertools.product(*(list(map(float, v)) for v in values.values())))
+    table = torch.tensor(rows, dtype=torch.float32)
+    return {name: table[:, i] for i, name in enumerate(names)}
+
+
+def arcs(size: int, orientation: Tensor, radius: Tensor, span: Tensor, width: Tensor,
+         foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
+    """Arcs with their midpoint at the canvas centre; all parameters (N,) tensors."""
+    x, y = _grid(size)
+    theta = torch.deg2rad(orientation).view(-1, 1, 1)
+    r = radius.view(-1, 1, 1)
+    cx, cy = -r * torch.cos(theta), -r * torch.sin(theta)  # the circle's centre
+    dx, dy = x - cx, y - cy
+    rho = torch.sqrt(dx ** 2 + dy ** 2)
+    # angle of each pixel around the circle's centre, relative to the arc's midpoint direction
+    relative = torch.remainder(torch.atan2(dy, dx) - theta + math.pi, 2 * math.pi) - math.pi
+    half_span = torch.deg2rad(span).view(-1, 1, 1) / 2
+    on_arc = relative.abs() <= half_span
+    ends = [(cx + r * torch.cos(theta + s * half_span), cy + r * torch.sin(theta + s * half_span)) for s in (-1, 1)]
+    to_end = torch.minimum(*[torch.sqrt((x - ex) ** 2 + (y - ey) ** 2) for ex, ey in ends])
+    distance = torch.where(on_arc, (rho - r).abs(), to_end)
+    return _paint(distance, width, foreground, background)
+
+
+def segments(size: int, orientation: Tensor, length: Tensor, width: Tensor,
+             foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
+    """Straight segments centred on the canvas; orientation in degrees (mod 180)."""
+    x, y = _grid(size)
+    theta = torch.deg2rad(orientation).view(-1, 1, 1)
+    along = x * torch.cos(theta) + y * torch.sin(theta)
+    across = -x * torch.sin(theta) + y * torch.cos(theta)
+    overshoot = (along.abs() - length.view(-1, 1, 1) / 2).clamp(min=0)
+    distance = torch.sqrt(across ** 2 + overshoot ** 2)
+    return _paint(distance, width, foreground, background)
+
+
+def curve_set(size: int, *, orientations: int, radii, width: float, span: float = 120.0,
+              foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
+    """Curves at `orientations` evenly spaced orientations over 360 degrees, for each radius (radius slowest)."""
+    params = factorial(radius=radii, orientation=torch.arange(orientations) * 360.0 / orientations)
+    n = len(params["radius"])
+    images = arcs(size, params["orientation"], params["radius"], torch.full((n,), span), torch.full((n,), width),
+                  foreground, background)
+    return StimulusSet(images, params)
+
+
+def line_set(size: int, *, orientations: int, length: float, width: float,
+             foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
+    """Straight lines through the centre at `orientations` evenly spaced orientations over 180 degrees."""
+    params = factorial(orientation=torch.arange(orientations) * 180.0 / orientations)
+    n = len(params["orientation"])
+    images = segments(size, params["orientation"], torch.full((n,), length), torch.full((n,), width),
+                      foreground, background)
+    return StimulusSet(images, params)

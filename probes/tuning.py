@@ -1,0 +1,79 @@
+"""Tuning analysis: orientation tuning curves and circular statistics, on plain arrays."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def circular_distance(a, b, period: float = 360.0):
+    """Smallest absolute angular difference, in the units of `period`."""
+    difference = np.remainder(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), period)
+    return np.minimum(difference, period - difference)
+
+
+@dataclass(frozen=True)
+class TuningCurve:
+    """Responses of one unit to stimuli at `orientations` (degrees over the full turn)."""
+
+    orientations: np.ndarray
+    responses: np.ndarray
+
+    def _resultant(self) -> complex:
+        weights = np.clip(np.asarray(self.responses, dtype=float), 0, None)
+        return complex(np.sum(weights * np.exp(1j * np.deg2rad(self.orientations))))
+
+    @property
+    def peak(self) -> float:
+        return float(np.max(self.responses))
+
+    @property
+    def preferred_orientation(self) -> float:
+        """Circular mean of the rectified responses, degrees in [0, 360)."""
+        return float(np.rad2deg(np.angle(self._resultant())) % 360.0)
+
+    @property
+    def vector_strength(self) -> float:
+        """|resultant| / total rectified response: 1 for a single orientation, 0 for a flat curve."""
+        total = float(np.sum(np.clip(self.responses, 0, None)))
+        return abs(self._resultant()) / total if total > 0 else 0.0
+
+    @property
+    def circular_variance(self) -> float:
+        return 1.0 - self.vector_strength
+
+    def response_at(self, orientation: float) -> float:
+        """Response at the sampled orientation nearest to `orientation`."""
+        return float(self.responses[int(np.argmin(circular_distance(self.orientations, orientation)))])
+
+    @property
+    def echo_ratio(self) -> float:
+        """Response 180 degrees from the peak, relative to the peak (the paper's "echo")."""
+        peak_at = self.orientations[int(np.argmax(self.responses))]
+        return self.response_at(peak_at + 180.0) / self.peak if self.peak > 0 else 0.0
+
+    @property
+    def tuning_width(self) -> float:
+        """Full width at half maximum around the peak, degrees (360 if it never falls to half)."""
+        order = np.argsort(self.orientations)
+        angles, values = np.asarray(self.orientations)[order], np.asarray(self.responses)[order]
+        top = int(np.argmax(values))
+        half = values[top] / 2
+        step = 360.0 / len(angles)
+        width = step
+        for direction in (1, -1):
+            k = 1
+            while k < len(angles) and values[(top + direction * k) % len(angles)] >= half:
+                k += 1
+            width += (k - 1) * step
+        return float(min(width, 360.0))
+
+
+def circular_correlation(a, b) -> float:
+    """Jammalamadaka's circular-circular correlation of two angle samples in degrees."""
+    a, b = np.deg2rad(np.asarray(a, float)), np.deg2rad(np.asarray(b, float))
+    mean_a = np.angle(np.mean(np.exp(1j * a)))
+    mean_b = np.angle(np.mean(np.exp(1j * b)))
+    sa, sb = np.sin(a - mean_a), np.sin(b - mean_b)
+    denominator = np.sqrt(np.sum(sa ** 2) * np.sum(sb ** 2))
+    return float(np.sum(sa * sb) / denominator) if denominator > 0 else 0.0
