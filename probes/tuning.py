@@ -70,10 +70,19 @@ class TuningCurve:
 
 
 def circular_correlation(a, b) -> float:
-    """Jammalamadaka's circular-circular correlation of two angle samples in degrees."""
+    """Fisher and Lee's (1983) circular-circular correlation of paired angles in degrees: 1 when b
+    follows a exactly, -1 when it mirrors it, about 0 when unrelated. Unlike Jammalamadaka's coefficient it
+    stays well defined for angles spread uniformly over the circle, as rotation sweeps are."""
     a, b = np.deg2rad(np.asarray(a, float)), np.deg2rad(np.asarray(b, float))
-    mean_a = np.angle(np.mean(np.exp(1j * a)))
-    mean_b = np.angle(np.mean(np.exp(1j * b)))
-    sa, sb = np.sin(a - mean_a), np.sin(b - mean_b)
+    sa = np.sin(a[:, None] - a[None, :])
+    sb = np.sin(b[:, None] - b[None, :])
     denominator = np.sqrt(np.sum(sa ** 2) * np.sum(sb ** 2))
     return float(np.sum(sa * sb) / denominator) if denominator > 0 else 0.0
+
+
+def tuning_curves(responses: np.ndarray, orientation: np.ndarray) -> list[TuningCurve]:
+    """Per unit (column of `responses`, one row per stimulus), its tuning curve over orientation,
+    averaged across every other stimulus parameter."""
+    angles = np.unique(orientation)
+    mean = np.stack([responses[orientation == a].mean(0) for a in angles])
+    return [TuningCurve(angles, mean[:, k]) for k in range(mean.shape[1])]

@@ -28,17 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="efficientnet_lite0", help="zoo name or package.module:factory")
     parser.add_argument("--atlas", type=Path, help="atlas file to write (default: atlases/<model>.json)")
     parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
-    parser.add_argument("--layers", nargs="*", help="layers to screen (default: spatial layers at stride 4-16)")
+    parser.add_argument("--layers", nargs="*", help="layers to screen (default: every layer at --stride)")
+    parser.add_argument("--stride", type=int, nargs=2, default=(8, 8), metavar=("MIN", "MAX"),
+                        help="input-pixel strides of the layers screened by default (default: 8 8)")
     parser.add_argument("--max-images", type=int, default=500, help="natural images used for the drive criterion")
     args = parser.parse_args(argv)
 
     from probes.atlas import Atlas, Family, Provenance, default_atlas_path
-    from probes.discover.curves import DISCOVERY, candidate_layers, screen_layer
+    from probes.discover.curves import DISCOVERY, candidate_layers, choose_family, screen_layer
     from probes.images import load_image_folder, split
 
     try:
         model = load_model(args.model)
-        layers = args.layers or candidate_layers(model)
+        layers = args.layers or candidate_layers(model, *args.stride)
         for layer in layers:
             model.layer(layer)
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
@@ -57,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     for screen in screens:
         print(f"{screen.layer:<22} {screen.receptive_field:>5} {len(screen.units):>5} {len(screen.family):>6} "
               f"{screen.largest_gap:>10.0f}°")
-    best = max(screens, key=lambda s: (len(s.family) >= 4, -s.largest_gap, len(s.family)))
+    best = choose_family(screens)
     atlas_path = args.atlas or default_atlas_path(model.name)
-    if len(best.family) < 4:
-        print(f"no curve family found in {model.name} (best: {best.layer}, {len(best.family)} units); atlas unchanged")
+    if best is None:
+        print(f"no curve family found in {model.name}; atlas unchanged")
         return 1
     family = Family(
         layer=best.layer,
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             method="probes.discover curves: screen of "
                    f"{len(layers)} layers (vector strength, radius stability, curve/line ratio, natural drive)",
             data=f"synthetic discovery stimuli {DISCOVERY}; natural images: discovery half (even positions) of "
-                 f"{folder} ({len(natural)} images)",
+                 f"{Path(folder).name} ({len(natural)} images)",
             date=datetime.date.today().isoformat(),
             tool="probes.discover",
             notes="; ".join(f"{s.layer}: {len(s.family)}" for s in screens),

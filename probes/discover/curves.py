@@ -8,12 +8,13 @@ stroke width and one colour scheme), it is
     straight lines through the same point at any orientation,
   - responsive: its peak response to curves reaches MIN_DRIVE of its 99th-percentile response on
     natural images (a unit that barely moves is no detector, however tidy its tuning).
-The layer with the most qualifying units whose preferred orientations cover the circle becomes the family.
+Among layers whose qualifying units number at least MIN_FAMILY and leave no orientation gap wider than
+MAX_GAP, the family is the one with the highest median vector strength. The default candidates are the
+stride-8 layers: InceptionV1's curve detectors (mixed3a, mixed3b) sit at stride 8.
 """
 from __future__ import annotations
 
-import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -24,11 +25,12 @@ from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set, line_set
 from probes.tuning import TuningCurve, circular_distance
 
-MIN_VECTOR_STRENGTH = 0.25
+MIN_VECTOR_STRENGTH = 0.6
 MAX_RADIUS_DRIFT = 30.0  # degrees
-MIN_CURVE_LINE_RATIO = 1.25
+MIN_CURVE_LINE_RATIO = 2.0
 MIN_DRIVE = 0.5
-MIN_FAMILY = 4
+MIN_FAMILY = 5
+MAX_GAP = 135.0  # degrees
 
 # The discovery stimulus set; confirmation claims use other radii, widths and colours.
 DISCOVERY = dict(orientations=36, radius_fractions=(0.2, 0.3, 0.4), width_fraction=0.04,
@@ -69,7 +71,7 @@ class LayerScreen:
         return float(gaps.max())
 
 
-def candidate_layers(model: Model, min_stride: int = 4, max_stride: int = 16) -> list[str]:
+def candidate_layers(model: Model, min_stride: int = 8, max_stride: int = 8) -> list[str]:
     """Spatial layers at strides where curve detectors live in the networks studied so far."""
     from probes.capture import layer_shapes
 
@@ -80,6 +82,13 @@ def candidate_layers(model: Model, min_stride: int = 4, max_stride: int = 16) ->
         if len(shape) == 3 and min_stride <= round(size / shape[1]) <= max_stride:
             chosen.append(name)
     return chosen
+
+
+def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
+    eligible = [s for s in screens if len(s.family) >= MIN_FAMILY and s.largest_gap <= MAX_GAP]
+    if not eligible:
+        return None
+    return max(eligible, key=lambda s: float(np.median([u.vector_strength for u in s.family])))
 
 
 def natural_drive(model: Model, layer: str, images: torch.Tensor) -> torch.Tensor:

@@ -97,3 +97,42 @@ def line_set(size: int, *, orientations: int, length: float, width: float,
     images = segments(size, params["orientation"], torch.full((n,), length), torch.full((n,), width),
                       foreground, background)
     return StimulusSet(images, params)
+
+
+def corners(size: int, orientation: Tensor, opening: Tensor, length: Tensor, width: Tensor,
+            foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
+    """Sharp angles with the apex at the centre pointing towards `orientation` (a "∧" at 90 degrees, the
+    straight-edged counterpart of a curve of that orientation); `opening` is the angle between the rays."""
+    x, y = _grid(size)
+    distances = []
+    for side in (-1, 1):
+        direction = torch.deg2rad(orientation + 180 + side * opening / 2).view(-1, 1, 1)
+        along = (x * torch.cos(direction) + y * torch.sin(direction)).clamp(min=0)
+        along = torch.minimum(along, length.view(-1, 1, 1))
+        distances.append(torch.sqrt((x - along * torch.cos(direction)) ** 2 + (y - along * torch.sin(direction)) ** 2))
+    return _paint(torch.minimum(*distances), width, foreground, background)
+
+
+def outlines(size: int, shape: str, radius: Tensor, width: Tensor,
+             foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
+    """Centred outlines of circles or squares; `radius` is the circle's radius or half the square's side."""
+    x, y = _grid(size)
+    r = radius.view(-1, 1, 1)
+    if shape == "circle":
+        distance = (torch.sqrt(x ** 2 + y ** 2) - r).abs()
+    elif shape == "square":
+        outside = torch.sqrt((x.abs() - r).clamp(min=0) ** 2 + (y.abs() - r).clamp(min=0) ** 2)
+        inside = torch.maximum(x.abs(), y.abs()) - r
+        distance = torch.where(inside > 0, outside, inside.abs())
+    else:
+        raise ValueError(f"unknown shape {shape!r}; 'circle' or 'square'")
+    return _paint(distance, width, foreground, background)
+
+
+def corner_set(size: int, *, orientations: int, opening: float, length: float, width: float,
+               foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
+    params = factorial(orientation=torch.arange(orientations) * 360.0 / orientations)
+    n = len(params["orientation"])
+    images = corners(size, params["orientation"], torch.full((n,), opening), torch.full((n,), length),
+                     torch.full((n,), width), foreground, background)
+    return StimulusSet(images, params)

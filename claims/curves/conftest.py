@@ -1,0 +1,82 @@
+"""Shared instruments of the curve claims: the family from the atlas, and the confirmation stimuli.
+
+Discovery (`python -m probes.discover curves`) found the family on black-on-white curves at radii of
+0.2, 0.3 and 0.4 receptive fields, stroke 0.04 fields. Confirmation uses what discovery did not: radii
+0.25 and 0.35, stroke 0.06, dark violet on cream, and 72 orientations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import torch
+
+from fixtures.data import require_family
+from probes.capture import capture
+from probes.receptive_field import receptive_field
+from probes.tuning import tuning_curves
+from probes.stimuli.sets import StimulusSet, corner_set, curve_set, line_set
+
+CONFIRMATION = dict(orientations=72, radius_fractions=(0.25, 0.35), width_fraction=0.06,
+                    foreground=(0.2, 0.1, 0.35), background=(0.95, 0.9, 0.8), span=120.0)
+
+
+@dataclass
+class FamilyResponses:
+    """Baseline-subtracted, rectified centre responses (stimuli, units) of the family to a stimulus set."""
+
+    stimuli: StimulusSet
+    responses: np.ndarray
+
+    def tuning_curves(self):
+        return tuning_curves(self.responses, self.stimuli.params["orientation"].numpy())
+
+
+@pytest.fixture(scope="session")
+def curve_family(atlas):
+    return require_family(atlas, "curves")
+
+
+@pytest.fixture(scope="session")
+def family_field(model, curve_family):
+    return receptive_field(model, curve_family.layer)
+
+
+@pytest.fixture(scope="session")
+def respond(model, curve_family, family_field):
+    """respond(stimulus_set) -> FamilyResponses, relative to the response to a blank canvas."""
+    blank = torch.ones(1, 3, family_field.canvas, family_field.canvas) * torch.tensor(
+        CONFIRMATION["background"]).view(1, 3, 1, 1)
+
+    def measure(stimuli: StimulusSet) -> FamilyResponses:
+        out = capture(model, torch.cat([stimuli.images, blank]), curve_family.layer, center=True)[curve_family.layer]
+        units = out[:, curve_family.units]
+        return FamilyResponses(stimuli, (units[:-1] - units[-1]).clamp(min=0).numpy())
+
+    return measure
+
+
+def confirmation_style(field) -> dict:
+    return dict(width=max(1.0, CONFIRMATION["width_fraction"] * field.size),
+                foreground=CONFIRMATION["foreground"], background=CONFIRMATION["background"])
+
+
+@pytest.fixture(scope="session")
+def confirmation_curves(respond, family_field):
+    stimuli = curve_set(family_field.canvas, orientations=CONFIRMATION["orientations"],
+                        radii=[f * family_field.size for f in CONFIRMATION["radius_fractions"]],
+                        span=CONFIRMATION["span"], **confirmation_style(family_field))
+    return respond(stimuli)
+
+
+@pytest.fixture(scope="session")
+def confirmation_lines(respond, family_field):
+    return respond(line_set(family_field.canvas, orientations=36, length=0.6 * family_field.size,
+                            **confirmation_style(family_field)))
+
+
+@pytest.fixture(scope="session")
+def confirmation_corners(respond, family_field):
+    return respond(corner_set(family_field.canvas, orientations=72, opening=90.0, length=0.3 * family_field.size,
+                              **confirmation_style(family_field)))

@@ -1,0 +1,33 @@
+"""Curves, argument 7 (handwritten circuit): a curve detector built by hand (probes/handwritten.py: oriented
+edge filters, then tangent-aligned curve weights, no learned weights) behaves like the family.
+
+For each family unit, the handwritten detector tuned to the unit's pre-registered orientation is run on the
+same confirmation sweep. Prediction: median Pearson correlation between the unit's tuning curve and the
+handwritten detector's >= 0.5.
+"""
+import numpy as np
+from scipy.stats import pearsonr
+
+from fixtures import claim
+from probes.evidence import bootstrap_ci
+from probes.handwritten import HandwrittenCurveDetector
+from probes.tuning import circular_distance, tuning_curves
+
+
+@claim("curves.handwritten_circuit", "A hand-written curve circuit's orientation tuning correlates with each family "
+       "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit")
+def test_handwritten_tuning_matches_family(curve_family, family_field, confirmation_curves, evidence):
+    detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
+    handwritten = detector(confirmation_curves.stimuli.images).numpy()
+    orientation = confirmation_curves.stimuli.params["orientation"].numpy()
+    unit_curves = tuning_curves(confirmation_curves.responses, orientation)
+    hand_curves = tuning_curves(handwritten, orientation)
+    correlations = []
+    for unit, unit_curve in zip(curve_family.units, unit_curves):
+        channel = int(np.argmin(circular_distance(detector.orientations.numpy(),
+                                                  curve_family.preferred_orientation[unit])))
+        hand = hand_curves[channel].responses
+        same = np.std(unit_curve.responses) > 0 and np.std(hand) > 0
+        correlations.append(pearsonr(unit_curve.responses, hand).statistic if same else 0.0)
+    evidence.at_least("median tuning correlation, unit vs handwritten detector", np.median(correlations), 0.5,
+                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))
