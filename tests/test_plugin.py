@@ -38,7 +38,7 @@ def test_other_model(model, evidence):
 
 @pytest.fixture
 def inner(pytester):
-    pytester.makepyfile(test_claims=CLAIMS)
+    pytester.makepyfile(test_inner_claims=CLAIMS)
     return pytester
 
 
@@ -70,7 +70,7 @@ def test_interrupted_run_keeps_the_previous_ledger(inner, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--ledger", "out", "-k", "trained")
     before = (inner.path / "out" / "ledger.json").read_text()
-    inner.makepyfile(test_interrupt='''
+    inner.makepyfile(test_inner_interrupt='''
 from fixtures import claim
 
 @claim("demo.interrupted", "Interrupted.", source="test", kind="weights")
@@ -85,7 +85,7 @@ def test_interrupt(model, evidence):
 
 
 def test_missing_image_folder_is_an_error_that_says_how_to_point_at_one(pytester):
-    pytester.makepyfile(test_images='''
+    pytester.makepyfile(test_inner_image_folder='''
 def test_needs_images(images):
     pass
 ''')
