@@ -35,7 +35,7 @@ def _evaluate(objectives: list[Objective], store: dict) -> Tensor:
 
 
 def render(model: Model, objectives: list[Objective], *, size: int | None = None, steps: int = 256,
-           lr: float = 0.05, seed: int = 0, transforms: bool = True, pre_activation: bool = True,
+           lr: float = 0.01, seed: int = 0, transforms: bool = True, pre_activation: bool = True,
            progress: bool = True) -> Result:
     """Optimise one image per objective. Objectives read pre-activations by default: a ReLU (or ReLU6)
     passes no gradient where a unit is silent (or saturated), which would freeze the optimisation there."""

@@ -1,0 +1,59 @@
+import json
+
+import pytest
+import torch
+from PIL import Image
+from torch import nn
+
+from probes.featurevis import direction, render, unit
+from probes.featurevis.save import save
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+
+
+def tiny_model() -> Model:
+    torch.manual_seed(0)
+    network = nn.Sequential(nn.Conv2d(3, 4, 5, padding=2), nn.Tanh(), nn.Conv2d(4, 4, 3, padding=1), nn.ReLU())
+    preprocessing = Preprocessing(size=24)
+    layers = {"a": Layer("a", network[0], network[1]), "b": Layer("b", network[2], network[3])}
+    model = Model("tiny", ImageModel(network, preprocessing), preprocessing, layers, [], "random")
+    model.module.requires_grad_(False)
+    return model
+
+
+def test_objectives_compose_with_readable_descriptions():
+    combined = 2 * unit("b", 1) - unit("a", 0, position=None) + (-unit("b", 2))
+    assert combined.description == "2 * (b:1) - a:0 (channel) + -(b:2)"
+    assert combined.layers == {"a", "b"}
+    activations = {"a": torch.ones(1, 4, 3, 3), "b": torch.full((1, 4, 3, 3), 2.0)}
+    assert combined(activations).item() == pytest.approx(2 * 2 - 1 - 2)
+    assert direction("b", torch.tensor([0.0, 3.0, 0.0, 4.0]))(activations).item() == pytest.approx(2 * 7 / 5)
+
+
+def test_rendering_increases_each_objective_and_is_deterministic():
+    model = tiny_model()
+    objectives = [unit("b", 0), unit("b", 3)]
+    first = render(model, objectives, steps=30, lr=0.05, seed=1, progress=False)
+    second = render(model, objectives, steps=30, lr=0.05, seed=1, progress=False)
+    torch.testing.assert_close(first.images, second.images)
+    assert first.history[-1] > first.history[0]
+    assert first.images.shape == (2, 3, 24, 24) and 0 <= first.images.min() and first.images.max() <= 1
+
+
+def test_hooks_are_removed_after_an_error():
+    model = tiny_model()
+    broken = unit("b", 99)  # no such channel: raises inside the loop
+    with pytest.raises(IndexError):
+        render(model, [broken], steps=2, progress=False)
+    assert all(not m._forward_hooks for m in model.module.modules())
+
+
+def test_png_metadata_round_trip(tmp_path):
+    result = render(tiny_model(), [unit("b", 0)], steps=3, progress=False)
+    (path,) = save(result, tmp_path)
+    assert Image.open(path).text["objective"] == "b:0"
+    assert json.loads(path.with_suffix(".json").read_text())["steps"] == 3
+
+
+def test_a_few_steps_on_lite0_raise_a_curve_unit(lite0):
+    result = render(lite0, [unit("blocks.5.expand", 196)], size=73, steps=8, progress=False)
+    assert result.history[-1] > result.history[0]
