@@ -14,6 +14,7 @@ import torch
 
 from fixtures.data import require_family
 from probes.capture import capture
+from probes.discover.curves import DISCOVERY
 from probes.receptive_field import receptive_field
 from probes.tuning import tuning_curves
 from probes.stimuli.sets import StimulusSet, corner_set, curve_set, line_set
@@ -46,15 +47,28 @@ def family_field(model, curve_family):
 @pytest.fixture(scope="session")
 def respond(model, curve_family, family_field):
     """respond(stimulus_set) -> FamilyResponses, relative to the response to a blank canvas."""
-    blank = torch.ones(1, 3, family_field.canvas, family_field.canvas) * torch.tensor(
-        CONFIRMATION["background"]).view(1, 3, 1, 1)
 
-    def measure(stimuli: StimulusSet) -> FamilyResponses:
+    def measure(stimuli: StimulusSet, background=CONFIRMATION["background"]) -> FamilyResponses:
+        blank = torch.ones(1, 3, family_field.canvas, family_field.canvas) * torch.tensor(background).view(1, 3, 1, 1)
         out = capture(model, torch.cat([stimuli.images, blank]), curve_family.layer, center=True)[curve_family.layer]
         units = out[:, curve_family.units]
         return FamilyResponses(stimuli, (units[:-1] - units[-1]).clamp(min=0).numpy())
 
     return measure
+
+
+@pytest.fixture(scope="session")
+def preferred(curve_family, respond, family_field) -> dict[int, float]:
+    """Each unit's pre-registered preferred orientation: the atlas's, or, where the atlas records none (the
+    paper's catalogue lists units only), measured on the DISCOVERY stimuli, never on the confirmation set."""
+    if set(curve_family.units) <= set(curve_family.preferred_orientation):
+        return dict(curve_family.preferred_orientation)
+    stimuli = curve_set(family_field.canvas, orientations=DISCOVERY["orientations"],
+                        radii=[f * family_field.size for f in DISCOVERY["radius_fractions"]],
+                        width=max(1.0, DISCOVERY["width_fraction"] * family_field.size), span=DISCOVERY["span"],
+                        foreground=DISCOVERY["foreground"], background=DISCOVERY["background"])
+    curves = respond(stimuli, background=DISCOVERY["background"]).tuning_curves()
+    return {unit: curve.preferred_orientation for unit, curve in zip(curve_family.units, curves)}
 
 
 def confirmation_style(field) -> dict:

@@ -31,7 +31,7 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
 @claim("curves.dataset_examples", "A unit's top natural-image crops contain curves at its preferred orientation, "
        "more than random crops, as judged by an instrument independent of the unit.",
        source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples")
-def test_top_crops_contain_preferred_curves(curve_family, family_field, images, activations, evidence):
+def test_top_crops_contain_preferred_curves(curve_family, preferred, family_field, images, activations, evidence):
     confirmation = torch.arange(1, len(images), 2)
     layer_acts = activations(curve_family.layer)[curve_family.layer][confirmation]
     height, width = layer_acts.shape[-2:]
@@ -48,7 +48,7 @@ def test_top_crops_contain_preferred_curves(curve_family, family_field, images, 
         top = best_value.topk(TOP).indices
         rows, cols = best_position[top] // width, best_position[top] % width
         top_crops = crops(images.images, confirmation[top], rows, cols, (height, width), family_field.canvas)
-        orientation = curve_family.preferred_orientation[unit]
+        orientation = preferred[unit]
         top_scores = orientation_score(detector, top_crops, orientation)
         random_scores = orientation_score(detector, random_crops, orientation)
         effect_sizes.append(float((top_scores[:, None] > random_scores[None, :]).mean()))

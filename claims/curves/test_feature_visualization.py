@@ -51,10 +51,10 @@ def visualisations(model, curve_family, family_field, request):
 @claim("curves.feature_visualization", "The feature visualization of each curve unit shows a curve at the unit's "
        "preferred orientation.", source="Zoom In, Claim 1, argument 1 (feature visualization)",
        kind="feature visualization", expect="refuted")
-def test_visualisations_show_preferred_curves(curve_family, family_field, visualisations, activations, evidence):
+def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     read = detector.preferred_orientation(visualisations.images).numpy()
-    errors = [float(circular_distance(angle, curve_family.preferred_orientation[u]))
+    errors = [float(circular_distance(angle, preferred[u]))
               for u, angle in zip(curve_family.units, read)]
     natural = activations(curve_family.layer, pre_activation=True)[curve_family.layer][:, curve_family.units]
     natural_max = natural.amax(dim=(0, 2, 3)).numpy()

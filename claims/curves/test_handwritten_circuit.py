@@ -16,7 +16,7 @@ from probes.tuning import circular_distance, tuning_curves
 
 @claim("curves.handwritten_circuit", "A hand-written curve circuit's orientation tuning correlates with each family "
        "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit")
-def test_handwritten_tuning_matches_family(curve_family, family_field, confirmation_curves, evidence):
+def test_handwritten_tuning_matches_family(curve_family, preferred, family_field, confirmation_curves, evidence):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     handwritten = detector(confirmation_curves.stimuli.images).numpy()
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
@@ -25,7 +25,7 @@ def test_handwritten_tuning_matches_family(curve_family, family_field, confirmat
     correlations = []
     for unit, unit_curve in zip(curve_family.units, unit_curves):
         channel = int(np.argmin(circular_distance(detector.orientations.numpy(),
-                                                  curve_family.preferred_orientation[unit])))
+                                                  preferred[unit])))
         hand = hand_curves[channel].responses
         same = np.std(unit_curve.responses) > 0 and np.std(hand) > 0
         correlations.append(pearsonr(unit_curve.responses, hand).statistic if same else 0.0)

@@ -50,7 +50,7 @@ def curve_tuning(model, layer: str):
 @claim("curves.implementation", "Expanded weights into each curve unit excite earlier curve features of aligned "
        "orientation and inhibit opposing ones.", source="Zoom In, Claim 1, argument 5 (implementation); "
        "Curve Circuits", kind="implementation", expect="refuted")
-def test_weights_align_with_orientation(model, curve_family, family_field, evidence):
+def test_weights_align_with_orientation(model, curve_family, preferred, family_field, evidence):
     source = source_layer(model, curve_family.layer)
     curves = curve_tuning(model, source)
     selective = [j for j, c in enumerate(curves) if c.vector_strength >= 0.5 and c.peak > 0]
@@ -61,7 +61,7 @@ def test_weights_align_with_orientation(model, curve_family, family_field, evide
     alignment, strength = [], []
     for i, unit in enumerate(curve_family.units):
         for j in selective:
-            difference = np.deg2rad(curve_family.preferred_orientation[unit] - curves[j].preferred_orientation)
+            difference = np.deg2rad(preferred[unit] - curves[j].preferred_orientation)
             alignment.append(np.cos(difference))
             strength.append(weights[i, j])
     alignment, strength = np.array(alignment), np.array(strength)

@@ -35,10 +35,10 @@ def winners(responses: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 @claim("curves.joint_tuning", "Rotating a curve moves the argmax unit through the curve family in orientation order.",
        source=SOURCE, kind="joint tuning", expect="refuted")
-def test_rotation_moves_argmax(curve_family, confirmation_curves, evidence):
-    preferred = np.array([curve_family.preferred_orientation[u] for u in curve_family.units])
+def test_rotation_moves_argmax(curve_family, preferred, confirmation_curves, evidence):
+    orientations = np.array([preferred[u] for u in curve_family.units])
     scale = confirmation_curves.responses.max(0)
-    winner_orientation = preferred[winners(confirmation_curves.responses, scale)]
+    winner_orientation = orientations[winners(confirmation_curves.responses, scale)]
     stimulus_orientation = confirmation_curves.stimuli.params["orientation"].numpy()
     errors = circular_distance(stimulus_orientation, winner_orientation)
     evidence.record("median |stimulus - winner| (degrees)", float(np.median(errors)), n=len(errors))
@@ -49,8 +49,8 @@ def test_rotation_moves_argmax(curve_family, confirmation_curves, evidence):
 @claim("curves.joint_tuning.property", f"For any curve in the family's radius range, the argmax unit's preferred "
        f"orientation is within {TOLERANCE:.0f} degrees of the curve's orientation.", source=SOURCE,
        kind="joint tuning", expect="refuted")
-def test_argmax_tracks_any_curve(model, curve_family, family_field, confirmation_curves, evidence):
-    preferred = np.array([curve_family.preferred_orientation[u] for u in curve_family.units])
+def test_argmax_tracks_any_curve(model, curve_family, preferred, family_field, confirmation_curves, evidence):
+    orientations = np.array([preferred[u] for u in curve_family.units])
     scale = confirmation_curves.responses.max(0)
     low, high = (f * family_field.size for f in CONFIRMATION["radius_fractions"])
     width = CONFIRMATION["width_fraction"] * family_field.size
@@ -64,7 +64,7 @@ def test_argmax_tracks_any_curve(model, curve_family, family_field, confirmation
         out = capture(model, torch.cat([curve.render(family_field.canvas), blank]), curve_family.layer,
                       center=True)[curve_family.layer][:, curve_family.units]
         response = (out[0] - out[1]).clamp(min=0).numpy()[None]
-        error = float(circular_distance(curve.orientation, preferred[winners(response, scale)[0]]))
+        error = float(circular_distance(curve.orientation, orientations[winners(response, scale)[0]]))
         checked.append(error)
         if error > TOLERANCE:
             worst.update(curve=curve, error=error)

@@ -30,10 +30,10 @@ def ratio(numerator: float, denominator: float) -> float:
 
 
 @pytest.fixture(scope="module")
-def near_preferred(curve_family, confirmation_curves):
+def near_preferred(curve_family, preferred, confirmation_curves):
     """(stimulus, unit) mask: curves within NEAR degrees of each unit's pre-registered orientation."""
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
-    return np.stack([circular_distance(orientation, curve_family.preferred_orientation[u]) <= NEAR
+    return np.stack([circular_distance(orientation, preferred[u]) <= NEAR
                      for u in curve_family.units], axis=1)
 
 
