@@ -17,7 +17,7 @@ class UnknownNameError(LookupError):
         close = difflib.get_close_matches(str(name), known, n=5, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         shown = ", ".join(known[:40]) + (" ..." if len(known) > 40 else "")
-        super().__init__(f"unknown {kind} {name!r}.{hint} Known {kind}s: {shown}")
+        super().__init__(f"unknown {kind} {name!r}.{hint} Known: {shown}")
         self.kind, self.name, self.close_matches = kind, name, close
 
 

@@ -56,13 +56,12 @@ class HandwrittenCurveDetector(nn.Module):
         theta = math.radians(orientation)
         centre_x, centre_y = -radius * math.cos(theta), -radius * math.sin(theta)
         directions = torch.arange(EDGE_DIRECTIONS) * 2 * math.pi / EDGE_DIRECTIONS
-        total = torch.zeros(EDGE_DIRECTIONS, self.canvas, self.canvas)
-        for phi in torch.linspace(theta - math.radians(span) / 2, theta + math.radians(span) / 2, 48):
-            px, py = centre_x + radius * math.cos(phi), centre_y + radius * math.sin(phi)
-            blob = torch.exp(-((x - px) ** 2 + (y - py) ** 2) / 2.0)
-            # a stroke along the arc has edges whose directions are the arc's normal, either way
-            match = torch.cos(directions - phi) ** 2
-            total += match.view(-1, 1, 1) * blob
+        phi = torch.linspace(theta - math.radians(span) / 2, theta + math.radians(span) / 2, 48)
+        px, py = centre_x + radius * torch.cos(phi), centre_y + radius * torch.sin(phi)
+        blobs = torch.exp(-((x - px.view(-1, 1, 1)) ** 2 + (y - py.view(-1, 1, 1)) ** 2) / 2.0)  # (points, H, W)
+        # a stroke along the arc has edges whose directions are the arc's normal, either way
+        match = torch.cos(directions[None, :] - phi[:, None]) ** 2  # (points, directions)
+        total = torch.einsum("pd,phw->dhw", match, blobs)
         return total / total.sum()
 
     def _curve_weights(self, radii, span, inhibition) -> Tensor:

@@ -41,23 +41,24 @@ def best_curve(confirmation_curves, near_preferred) -> np.ndarray:
     return np.where(near_preferred, confirmation_curves.responses, 0).max(0)
 
 
+def median_ratio_at_least(evidence, name: str, numerators, denominators, threshold: float) -> None:
+    ratios = [ratio(a, b) for a, b in zip(numerators, denominators)]
+    evidence.at_least(name, np.median(ratios), threshold, ci=bootstrap_ci(ratios, np.median), n=len(ratios))
+
+
 @claim("curves.synthetic_stimuli.lines", "Family units respond to curves at their preferred orientation at least "
        "twice as strongly as to straight lines of any orientation.", source=SOURCE, kind="synthetic stimuli")
 def test_curves_beat_lines(confirmation_curves, confirmation_lines, near_preferred, evidence):
-    curves = best_curve(confirmation_curves, near_preferred)
-    ratios = [ratio(c, l) for c, l in zip(curves, confirmation_lines.responses.max(0))]
-    evidence.at_least("median curve/line ratio", np.median(ratios), 2.0, ci=bootstrap_ci(ratios, np.median),
-                      n=len(ratios))
+    median_ratio_at_least(evidence, "median curve/line ratio", best_curve(confirmation_curves, near_preferred),
+                          confirmation_lines.responses.max(0), 2.0)
 
 
 @claim("curves.synthetic_stimuli.angles", "Family units respond to curves at their preferred orientation at least "
        "1.5 times as strongly as to sharp 90-degree angles of any orientation.", source=SOURCE,
        kind="synthetic stimuli", expect="refuted")
 def test_curves_beat_sharp_angles(confirmation_curves, confirmation_corners, near_preferred, evidence):
-    curves = best_curve(confirmation_curves, near_preferred)
-    ratios = [ratio(c, a) for c, a in zip(curves, confirmation_corners.responses.max(0))]
-    evidence.at_least("median curve/angle ratio", np.median(ratios), 1.5, ci=bootstrap_ci(ratios, np.median),
-                      n=len(ratios))
+    median_ratio_at_least(evidence, "median curve/angle ratio", best_curve(confirmation_curves, near_preferred),
+                          confirmation_corners.responses.max(0), 1.5)
 
 
 @claim("curves.synthetic_stimuli.radii", "At their preferred orientation, family units respond to both "

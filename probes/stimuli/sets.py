@@ -54,16 +54,19 @@ def arcs(size: int, orientation: Tensor, radius: Tensor, span: Tensor, width: Te
     x, y = _grid(size)
     theta = torch.deg2rad(orientation).view(-1, 1, 1)
     r = radius.view(-1, 1, 1)
-    cx, cy = -r * torch.cos(theta), -r * torch.sin(theta)  # the circle's centre
-    dx, dy = x - cx, y - cy
+    cos_t, sin_t = torch.cos(theta), torch.sin(theta)
+    dx, dy = x + r * cos_t, y + r * sin_t  # relative to the circle's centre
     rho = torch.sqrt(dx ** 2 + dy ** 2)
-    # angle of each pixel around the circle's centre, relative to the arc's midpoint direction
-    relative = torch.remainder(torch.atan2(dy, dx) - theta + math.pi, 2 * math.pi) - math.pi
     half_span = torch.deg2rad(span).view(-1, 1, 1) / 2
-    on_arc = relative.abs() <= half_span
-    ends = [(cx + r * torch.cos(theta + s * half_span), cy + r * torch.sin(theta + s * half_span)) for s in (-1, 1)]
-    to_end = torch.minimum(*[torch.sqrt((x - ex) ** 2 + (y - ey) ** 2) for ex, ey in ends])
-    distance = torch.where(on_arc, (rho - r).abs(), to_end)
+    # on the arc's side of the circle: the angle to the midpoint direction is within half the span
+    on_arc = dx * cos_t + dy * sin_t >= rho * torch.cos(half_span)
+    to_end = None
+    for sign in (-1, 1):
+        ex = -r * cos_t + r * torch.cos(theta + sign * half_span)
+        ey = -r * sin_t + r * torch.sin(theta + sign * half_span)
+        d = (x - ex) ** 2 + (y - ey) ** 2
+        to_end = d if to_end is None else torch.minimum(to_end, d)
+    distance = torch.where(on_arc, (rho - r).abs(), torch.sqrt(to_end))
     return _paint(distance, width, foreground, background)
 
 
@@ -136,3 +139,22 @@ def corner_set(size: int, *, orientations: int, opening: float, length: float, w
     images = corners(size, params["orientation"], torch.full((n,), opening), torch.full((n,), length),
                      torch.full((n,), width), foreground, background)
     return StimulusSet(images, params)
+
+
+def high_low(size: int, orientation: Tensor, high: Tensor, low: Tensor, contrast: float = 0.8) -> Tensor:
+    """Oriented high-low frequency boundaries (the Early Vision articles' high-low frequency detectors): a
+    straight boundary through the centre, a fine plaid (`high` cycles per pixel) on the side that
+    `orientation` points to, a coarse one (`low` cycles per pixel) on the other. Grey, same mean and contrast."""
+    x, y = _grid(size)
+    theta = torch.deg2rad(orientation).view(-1, 1, 1)
+    side = x * torch.cos(theta) + y * torch.sin(theta)
+
+    def plaid(frequency):
+        f = 2 * math.pi * frequency.view(-1, 1, 1)
+        return 0.5 * (torch.sin(f * x) + torch.sin(f * y))
+
+    # a half-pixel ramp across the boundary keeps it antialiased
+    mix = (side + 0.5).clamp(0, 1)
+    texture = mix * plaid(high) + (1 - mix) * plaid(low)
+    image = 0.5 + 0.5 * contrast * texture
+    return image.unsqueeze(1).expand(-1, 3, -1, -1).clamp(0, 1)

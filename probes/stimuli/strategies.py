@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from hypothesis import strategies as st
 
-from probes.stimuli.sets import arcs, segments
+from probes.stimuli.sets import arcs, corners, high_low, outlines, segments
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,51 @@ def lines(draw, length=(10.0, 40.0), width=(1.0, 4.0), orientation=(0.0, 180.0),
           foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Line:
     return Line(draw(_between(orientation)) % 180.0, draw(_between(length)), draw(_between(width)), foreground,
                 background)
+
+
+@dataclass(frozen=True)
+class Angle:
+    orientation: float
+    opening: float
+    length: float
+    width: float
+
+    def render(self, size: int) -> torch.Tensor:
+        one = lambda value: torch.tensor([float(value)])  # noqa: E731
+        return corners(size, one(self.orientation), one(self.opening), one(self.length), one(self.width))
+
+
+@dataclass(frozen=True)
+class Circle:
+    radius: float
+    width: float
+
+    def render(self, size: int) -> torch.Tensor:
+        return outlines(size, "circle", torch.tensor([float(self.radius)]), torch.tensor([float(self.width)]))
+
+
+@dataclass(frozen=True)
+class HighLow:
+    orientation: float
+    high: float
+    low: float
+
+    def render(self, size: int) -> torch.Tensor:
+        one = lambda value: torch.tensor([float(value)])  # noqa: E731
+        return high_low(size, one(self.orientation), one(self.high), one(self.low))
+
+
+@st.composite
+def angles(draw, opening=(30.0, 150.0), length=(10.0, 30.0), width=(1.0, 4.0), orientation=(0.0, 360.0)) -> Angle:
+    return Angle(draw(_between(orientation)) % 360.0, draw(_between(opening)), draw(_between(length)),
+                 draw(_between(width)))
+
+
+@st.composite
+def circles(draw, radius=(5.0, 30.0), width=(1.0, 4.0)) -> Circle:
+    return Circle(draw(_between(radius)), draw(_between(width)))
+
+
+@st.composite
+def high_lows(draw, high=(0.2, 0.4), low=(0.02, 0.06), orientation=(0.0, 360.0)) -> HighLow:
+    return HighLow(draw(_between(orientation)) % 360.0, draw(_between(high)), draw(_between(low)))
