@@ -7,7 +7,8 @@ compared with the stimulus orientation. Predictions:
   Fisher-Lee circular correlation of stimulus orientation and winner's orientation >= 0.8
   property (Hypothesis): for ANY curve in the confirmation radius range, width and span, the winner's
   orientation is within 60 degrees of the curve's (a family of 7 spaced ~51 degrees apart, plus slack).
-A falsified property reports the minimal counterexample Hypothesis shrank to.
+A falsified property reports the minimal counterexample Hypothesis shrank to. A third claim rotates each unit's
+own top photograph crops towards its neighbour's orientation.
 
 Measured on EfficientNet-Lite0: both REFUTED. Correlation 0.53 (n=144 stimuli); Hypothesis shrank the property
 to Curve(orientation=0, radius=17, width=4, span=90), where the winner prefers a curve 119 degrees away. Lite0's
@@ -17,11 +18,13 @@ from one unit to its orientation neighbour. Kept as known negative results; the 
 import numpy as np
 import torch
 from hypothesis import given
+from torchvision.transforms.functional import center_crop, rotate
 
 from claims.curves.conftest import CONFIRMATION
 from fixtures import claim
 from probes.capture import capture
-from probes.evidence import ClaimRefuted
+from probes.evidence import ClaimRefuted, wilson_ci
+from probes.images import crops
 from probes.stimuli.strategies import curves
 from probes.tuning import circular_correlation, circular_distance
 
@@ -77,3 +80,39 @@ def test_argmax_tracks_any_curve(model, curve_family, preferred, family_field, c
                          n=len(checked))
     evidence.at_most("largest argmax error over Hypothesis examples (degrees)", max(checked), TOLERANCE,
                      n=len(checked))
+
+
+@claim("curves.joint_tuning.crops", "Rotating a unit's own top dataset crops towards its orientation neighbour makes "
+       "it stop firing while the neighbour starts.", source=SOURCE, kind="joint tuning", expect="refuted")
+def test_rotating_top_crops_hands_over(model, curve_family, preferred, family_field, images, activations, evidence):
+    """Top 4 crops per unit from the confirmation photographs (odd positions), cut 1.5x larger than the canvas,
+    rotated by the signed angle from the unit's orientation to its nearest neighbour's, then centre-cropped.
+    Prediction: in at least half of the (unit, crop) pairs the unit's response falls below half its original
+    AND the neighbour's response rises.
+
+    Measured on EfficientNet-Lite0: REFUTED, 25% [13, 43] of 28 crops. Kept as a known negative result."""
+    confirmation = torch.arange(1, len(images), 2)
+    layer_acts = activations(curve_family.layer)[curve_family.layer][confirmation]
+    height, width = layer_acts.shape[-2:]
+    canvas = family_field.canvas
+    units = curve_family.units
+    handovers, pairs = 0, 0
+    for k, unit in enumerate(units):
+        others = [j for j in range(len(units)) if j != k]
+        offsets = [((preferred[units[j]] - preferred[unit] + 180) % 360) - 180 for j in others]
+        nearest = int(np.argmin(np.abs(offsets)))
+        neighbour, angle = others[nearest], offsets[nearest]
+        best_value, best_position = layer_acts[:, unit].flatten(1).max(1)
+        top = best_value.topk(4).indices
+        rows, cols = best_position[top] // width, best_position[top] % width
+        large = crops(images.images, confirmation[top], rows, cols, (height, width), int(canvas * 1.5) | 1)
+        original = center_crop(large, [canvas, canvas])
+        rotated = center_crop(rotate(large, float(angle)), [canvas, canvas])
+        out = capture(model, torch.cat([original, rotated]), curve_family.layer, center=True)[curve_family.layer]
+        before, after = out[: len(top)], out[len(top):]
+        stops = after[:, unit] < 0.5 * before[:, unit]
+        starts = after[:, units[neighbour]] > before[:, units[neighbour]]
+        handovers += int((stops & starts).sum())
+        pairs += len(top)
+    evidence.at_least("fraction of crops where the unit stops and its neighbour starts", handovers / pairs, 0.5,
+                      ci=wilson_ci(handovers, pairs), n=pairs)

@@ -75,14 +75,27 @@ class SamePadConv2d(nn.Conv2d):
     """A convolution with TensorFlow's "SAME" padding (asymmetric for even padding), computed per input
     size so any input, such as a receptive-field-sized stimulus, is padded as in training."""
 
-    def forward(self, x):
+    def forward(self, x, weight=None, bias=None):
+        weight = self.weight if weight is None else weight
+        bias = self.bias if bias is None else bias
         pads = []
         for size, kernel, stride in zip(x.shape[:-3:-1], self.kernel_size[::-1], self.stride[::-1]):
             total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
             pads += [total // 2, total - total // 2]
         if pads[0] == pads[1] and pads[2] == pads[3]:  # symmetric: let the convolution pad, no copy
-            return F.conv2d(x, self.weight, self.bias, self.stride, (pads[2], pads[0]), self.dilation, self.groups)
-        return F.conv2d(F.pad(x, pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+            return F.conv2d(x, weight, bias, self.stride, (pads[2], pads[0]), self.dilation, self.groups)
+        return F.conv2d(F.pad(x, pads), weight, bias, self.stride, 0, self.dilation, self.groups)
+
+
+def conv_bn(conv: SamePadConv2d, bn: nn.BatchNorm2d, x):
+    """conv then batch norm; in eval mode as one convolution with the norm folded into its weights, which
+    saves a full pass over the (large, early) activations. Folded from the live parameters on every call, so
+    null twins and weight edits act exactly as on the unfolded network. A batch norm with hooks of its own
+    runs unfolded, so whoever hooked it sees it run."""
+    if bn.training or bn._forward_hooks:
+        return bn(conv(x))
+    scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+    return conv(x, conv.weight * scale.view(-1, 1, 1, 1), bn.bias - bn.running_mean * scale)
 
 
 class MBConvBlock(nn.Module):
@@ -105,9 +118,9 @@ class MBConvBlock(nn.Module):
     def forward(self, inputs):
         x = inputs
         if hasattr(self, "_expand_conv"):
-            x = self.expand_act(self._bn0(self._expand_conv(x)))
-        x = self.depthwise_act(self._bn1(self._depthwise_conv(x)))
-        x = self._bn2(self._project_conv(x))
+            x = self.expand_act(conv_bn(self._expand_conv, self._bn0, x))
+        x = self.depthwise_act(conv_bn(self._depthwise_conv, self._bn1, x))
+        x = conv_bn(self._project_conv, self._bn2, x)
         return x + inputs if self.has_skip else x
 
 
@@ -134,10 +147,10 @@ class EfficientNetLite(nn.Module):
         self._fc = nn.Linear(1280, num_classes)
 
     def forward(self, x):
-        x = self.stem_act(self._bn0(self._conv_stem(x)))
+        x = self.stem_act(conv_bn(self._conv_stem, self._bn0, x))
         for block in self._blocks:
             x = block(x)
-        x = self.head_act(self._bn1(self._conv_head(x)))
+        x = self.head_act(conv_bn(self._conv_head, self._bn1, x))
         return self._fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
