@@ -1,5 +1,3 @@
-import numpy as np
-import torch
 
 from probes.handwritten import HandwrittenCurveDetector
 from probes.stimuli.sets import curve_set, line_set

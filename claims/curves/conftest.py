@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-import torch
 
 from fixtures.data import require_family
-from probes.capture import capture
 from probes.discover.curves import DISCOVERY
 from probes.receptive_field import receptive_field
-from probes.tuning import tuning_curves
+from probes.tuning import centre_responses, tuning_curves
 from probes.stimuli.sets import StimulusSet, corner_set, curve_set, line_set
 
 CONFIRMATION = dict(orientations=72, radius_fractions=(0.25, 0.35), width_fraction=0.06,
@@ -49,10 +47,8 @@ def respond(model, curve_family, family_field):
     """respond(stimulus_set) -> FamilyResponses, relative to the response to a blank canvas."""
 
     def measure(stimuli: StimulusSet, background=CONFIRMATION["background"]) -> FamilyResponses:
-        blank = torch.ones(1, 3, family_field.canvas, family_field.canvas) * torch.tensor(background).view(1, 3, 1, 1)
-        out = capture(model, torch.cat([stimuli.images, blank]), curve_family.layer, center=True)[curve_family.layer]
-        units = out[:, curve_family.units]
-        return FamilyResponses(stimuli, (units[:-1] - units[-1]).clamp(min=0).numpy())
+        return FamilyResponses(stimuli, centre_responses(model, curve_family.layer, stimuli.images,
+                                                         background=background, units=curve_family.units))
 
     return measure
 

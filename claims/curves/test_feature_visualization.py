@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from torchvision.utils import save_image
 
 from fixtures import claim

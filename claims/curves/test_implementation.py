@@ -14,17 +14,15 @@ the selective-source count is not discriminating either (the null twin has 30). 
 reading (tangent-aligned weights along the arc, as in the Curve Circuits article) holds is open.
 """
 import numpy as np
-import torch
 from scipy.stats import pearsonr
 
 from claims.curves.conftest import CONFIRMATION
 from fixtures import claim
-from probes.capture import capture
 from probes.circuits import expanded_weights
 from probes.evidence import bootstrap_ci
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set
-from probes.tuning import tuning_curves
+from probes.tuning import centre_responses, tuning_curves
 
 
 def source_layer(model, family_layer: str) -> str:
@@ -41,9 +39,7 @@ def curve_tuning(model, layer: str):
     stimuli = curve_set(field.canvas, orientations=36, radii=[f * field.size for f in CONFIRMATION["radius_fractions"]],
                         width=max(1.0, CONFIRMATION["width_fraction"] * field.size), span=CONFIRMATION["span"],
                         foreground=CONFIRMATION["foreground"], background=CONFIRMATION["background"])
-    blank = torch.ones(1, 3, field.canvas, field.canvas) * torch.tensor(CONFIRMATION["background"]).view(1, 3, 1, 1)
-    out = capture(model, torch.cat([stimuli.images, blank]), layer, center=True)[layer]
-    responses = (out[:-1] - out[-1]).clamp(min=0).numpy()
+    responses = centre_responses(model, layer, stimuli.images, background=CONFIRMATION["background"])
     return tuning_curves(responses, stimuli.params["orientation"].numpy())
 
 

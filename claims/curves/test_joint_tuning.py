@@ -26,7 +26,7 @@ from probes.capture import capture
 from probes.evidence import ClaimRefuted, wilson_ci
 from probes.images import crops
 from probes.stimuli.strategies import curves
-from probes.tuning import circular_correlation, circular_distance
+from probes.tuning import centre_responses, circular_correlation, circular_distance
 
 SOURCE = "Zoom In, Claim 1, argument 4 (joint tuning)"
 TOLERANCE = 60.0
@@ -57,16 +57,13 @@ def test_argmax_tracks_any_curve(model, curve_family, preferred, family_field, c
     scale = confirmation_curves.responses.max(0)
     low, high = (f * family_field.size for f in CONFIRMATION["radius_fractions"])
     width = CONFIRMATION["width_fraction"] * family_field.size
-    blank_colour = torch.tensor(CONFIRMATION["background"]).view(1, 3, 1, 1)
-    blank = torch.ones(1, 3, family_field.canvas, family_field.canvas) * blank_colour
     checked, worst = [], {}
 
     @given(curve=curves(radius=(low, high), width=(0.75 * width, 1.25 * width),
                         foreground=CONFIRMATION["foreground"], background=CONFIRMATION["background"]))
     def argmax_tracks(curve):
-        out = capture(model, torch.cat([curve.render(family_field.canvas), blank]), curve_family.layer,
-                      center=True)[curve_family.layer][:, curve_family.units]
-        response = (out[0] - out[1]).clamp(min=0).numpy()[None]
+        response = centre_responses(model, curve_family.layer, curve.render(family_field.canvas),
+                                    background=CONFIRMATION["background"], units=curve_family.units)
         error = float(circular_distance(curve.orientation, orientations[winners(response, scale)[0]]))
         checked.append(error)
         if error > TOLERANCE:

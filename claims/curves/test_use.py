@@ -22,6 +22,7 @@ from probes.circuits import ablated, expanded_weights
 from probes.evidence import bootstrap_ci
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import outlines
+from probes.tuning import centre_responses
 
 READERS = 5
 RANDOM_DRAWS = 20
@@ -60,11 +61,9 @@ def test_readers_prefer_curved_shapes(model, curve_family, evidence):
     style = dict(foreground=CONFIRMATION["foreground"], background=CONFIRMATION["background"])
     circles = outlines(field.canvas, "circle", radii, widths, **style)
     squares = outlines(field.canvas, "square", radii, widths, **style)
-    blank = torch.ones(1, 3, field.canvas, field.canvas) * torch.tensor(CONFIRMATION["background"]).view(1, 3, 1, 1)
-
     def reader_response(images):
-        out = capture(model, torch.cat([images, blank]), downstream, center=True)[downstream][:, readers]
-        return (out[:-1] - out[-1]).clamp(min=0).mean(0).numpy()
+        return centre_responses(model, downstream, images, background=CONFIRMATION["background"],
+                                units=readers).mean(0)
 
     circle, square = reader_response(circles), reader_response(squares)
     ratios = np.where(square > 0, circle / np.maximum(square, 1e-12), np.where(circle > 0, 100.0, 0.0))

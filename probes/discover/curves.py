@@ -23,7 +23,7 @@ from probes.capture import capture
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set, line_set
-from probes.tuning import TuningCurve, circular_distance
+from probes.tuning import TuningCurve, centre_responses, circular_distance
 
 MIN_VECTOR_STRENGTH = 0.6
 MAX_RADIUS_DRIFT = 30.0  # degrees
@@ -108,11 +108,9 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
     lines = line_set(canvas, orientations=stimuli["orientations"] // 2, length=0.6 * field_.size,
                      width=max(1.0, stimuli["width_fraction"] * field_.size),
                      foreground=stimuli["foreground"], background=stimuli["background"])
-    blank = torch.ones(1, 3, canvas, canvas) * torch.tensor(stimuli["background"]).view(1, 3, 1, 1)
-    responses = capture(model, torch.cat([curves.images, lines.images, blank]), layer, center=True)[layer]
-    baseline = responses[-1]
-    curve_r = (responses[: len(curves.images)] - baseline).clamp(min=0)
-    line_r = (responses[len(curves.images): -1] - baseline).clamp(min=0)
+    responses = torch.from_numpy(centre_responses(model, layer, torch.cat([curves.images, lines.images]),
+                                                  background=stimuli["background"]))
+    curve_r, line_r = responses[: len(curves.images)], responses[len(curves.images):]
     drive = natural_drive(model, layer, natural_images)
 
     n_radii = len(stimuli["radius_fractions"])

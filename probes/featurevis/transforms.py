@@ -3,7 +3,6 @@ patterns that drive the objective wherever they land survive. One batched affine
 independent random parameters per image."""
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn.functional as F

@@ -13,7 +13,7 @@ def list_models() -> None:
     width = max(map(len, known))
     for name, entry in known.items():
         print(f"{name:<{width}}  {entry.summary}\n{'':<{width}}  weights: {entry.weights_status()}")
-    print(f"\nAny other network: --model package.module:factory (see README, 'Your own model').")
+    print("\nAny other network: --model package.module:factory (see README, 'Your own model').")
 
 
 def list_layers(name: str, random_weights: bool) -> None:
