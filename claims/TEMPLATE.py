@@ -18,7 +18,8 @@ THRESHOLD = 2.0  # fixed before looking at the data
        "The claim in one sentence.",
        source="Zoom In, Claim 1, argument N",      # paper and section
        kind="synthetic stimuli",                  # see fixtures/claims.py KINDS
-       models=None)                               # or ("inceptionv1",) when it is about specific units
+       models=None,                               # or ("inceptionv1",) when it is about specific units
+       positive="constructed_curves")             # the constructed network where it holds by construction
 def test_the_prediction(model, atlas, evidence):
     family = require_family(atlas, "curves")     # NOT RUN when this model's atlas lacks the family
     per_unit = np.ones(len(family.units))        # measure something per unit with probes/ instruments

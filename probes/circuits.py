@@ -108,3 +108,16 @@ def edited_weights(parameter: nn.Parameter, edit) -> Iterator[Tensor]:
     finally:
         with torch.no_grad():
             parameter.copy_(original)
+
+
+def family_readers(weights: Tensor, family: Iterable[int], *, most: int = 5, at_least: float = 0.5) -> list[int]:
+    """The units of a later layer that read a family most strongly, from expanded weights (readers, C, H, W).
+
+    Ranked by their total positive weight from the family's units (how much of the family they read, not which
+    share of their input it is: a unit that barely reads anything can have all of its tiny input from the
+    family), and kept while that is at least `at_least` of the strongest reader's, at most `most`: a few
+    strong, genuine readers are not outvoted by weak ones."""
+    inflow = weights.clamp(min=0).sum((-2, -1))[:, list(family)].sum(1)
+    order = inflow.argsort(descending=True)[:most]
+    strongest = float(inflow[order[0]])
+    return [int(u) for u in order if strongest > 0 and float(inflow[u]) >= at_least * strongest]

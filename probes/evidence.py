@@ -1,8 +1,9 @@
 """Evidence: the measured quantities behind a claim, each with its threshold, recorded as it is tested.
 
-Recording and asserting are one call, so the ledger reports exactly what was tested. A failed prediction
-raises `ClaimRefuted` at once (later predictions of that claim are not measured); anything else a claim
-raises is an instrument error, never a refutation.
+Recording and asserting are one call, so the ledger reports exactly what was tested. A failed prediction does
+not stop the claim: every prediction is measured and recorded, and `check()` (which the pytest plugin calls
+when the claim returns) raises `ClaimRefuted` naming each one that failed. Anything else a claim raises is an
+instrument error, never a refutation.
 """
 from __future__ import annotations
 
@@ -46,9 +47,16 @@ class Evidence:
 
     def _test(self, measurement: Measurement) -> float:
         self.measurements.append(measurement)
-        if measurement.passed is False:
-            raise ClaimRefuted(str(measurement))
         return measurement.value
+
+    @property
+    def failed(self) -> list[Measurement]:
+        return [m for m in self.measurements if m.passed is False]
+
+    def check(self) -> None:
+        """Raise `ClaimRefuted` if any recorded prediction failed (all of them are named)."""
+        if self.failed:
+            raise ClaimRefuted("; ".join(map(str, self.failed)))
 
     def at_least(self, name: str, value: float, threshold: float, *, ci=None, n=None) -> float:
         value = float(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -106,8 +107,11 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     cache_dir = default_cache_dir() if cache_dir == "default" else (Path(cache_dir) if cache_dir else None)
     cache = _cache_file(paths, preprocessing, cache_dir) if cache_dir else None
     if cache is not None and cache.exists():
-        stored = torch.load(cache, weights_only=True)
-        return ImageSet(stored["images"], stored["labels"], stored["names"], str(folder))
+        try:
+            stored = torch.load(cache, weights_only=True)
+            return ImageSet(stored["images"], stored["labels"], stored["names"], str(folder))
+        except (OSError, RuntimeError, KeyError, EOFError, pickle.UnpicklingError) as error:  # a truncated or foreign file: decode again
+            warnings.warn(f"ignoring unreadable image cache {cache}: {error}", stacklevel=2)
 
     transform = preprocessing.transform()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -121,7 +125,8 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     names = [path.name for path, _ in kept]
     if cache is not None and len(kept) == len(paths):
         cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(".tmp")
+        # one temporary name per process: concurrent sessions (xdist workers) may fill the same entry
+        temporary = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp")
         torch.save({"images": images, "labels": labels, "names": names}, temporary)
         os.replace(temporary, cache)
     return ImageSet(images, labels, names, str(folder))

@@ -2,7 +2,10 @@
 
 Measured, not derived from a table, so it works for any architecture (including a user's own): the
 gradient of a centre unit with respect to the input is non-zero exactly on the pixels it can see.
-ReLUs and max-pools can hide a pixel for one input, so the support is the union over a few random inputs.
+ReLUs and max-pools can hide a pixel for one input, so the support is the union over a few random inputs,
+and the unit is read before its own activation. A thresholded unit can still be silent, and blind to every
+pixel, for all random inputs; then the network is probed once more with every nonlinearity linearised
+(connectivity is what the field is about, not firing).
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from probes.capture import recording, run
+from probes.circuits import linearised
 from probes.models.zoo import Model
 
 
@@ -34,7 +38,8 @@ def _sensitivity(model: Model, layer: str, side: int, trials: int = 3) -> tuple[
     seen = torch.zeros(side, side)
     for _ in range(trials):
         image = torch.rand(1, 3, side, side, generator=generator).to(model.device).requires_grad_(True)
-        with torch.enable_grad(), recording(model, [layer], center=False) as store:
+        pre_activation = model.layer(layer).activation is not None
+        with torch.enable_grad(), recording(model, [layer], pre_activation=pre_activation) as store:
             run(model, image)
             activation = store[layer]
             if activation.dim() != 4:
@@ -61,16 +66,29 @@ def _centre_offset(weights: torch.Tensor) -> float:
     return float(max(abs(row - (side - 1) / 2), abs(col - (side - 1) / 2)))
 
 
+def _support(model: Model, layer: str, side: int, trials: int = 3) -> tuple[torch.Tensor, tuple[int, int]]:
+    """`_sensitivity`, falling back to the linearised network when the unit sees nothing."""
+    weights, shape = _sensitivity(model, layer, side, trials)
+    if not (weights > 0).any():
+        with linearised(model):
+            weights, shape = _sensitivity(model, layer, side, trials)
+    if not (weights > 0).any():
+        raise ValueError(f"cannot measure the receptive field of {layer!r} in {model.name}: its centre unit does not "
+                         "depend on the input at all, even with every nonlinearity linearised (a constant layer, "
+                         "or a nonlinearity called as a function that cannot be linearised)")
+    return weights, shape
+
+
 def _measure(model: Model, layer: str) -> ReceptiveField:
     probe = 2 * model.input_size
-    weights, (height, _) = _sensitivity(model, layer, probe)
+    weights, (height, _) = _support(model, layer, probe)
     mask = weights > 0
     clipped = bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
     size = _extent(mask)
     stride = max(1, round(probe / height))
     # On a canvas of the field's size the centre unit may sit a few pixels off-centre (padding, stride
     # phase); among the next `stride` sizes one centres it.
-    offsets = {canvas: _centre_offset(_sensitivity(model, layer, canvas, trials=1)[0])
+    offsets = {canvas: _centre_offset(_support(model, layer, canvas, trials=1)[0])
                for canvas in range(size, size + stride)}
     canvas = min(offsets, key=offsets.get)
     return ReceptiveField(layer, size, stride, canvas, clipped)

@@ -100,3 +100,38 @@ def centre_responses(model, layer: str, images, *, background, units=None) -> np
     if units is not None:
         out = out[:, list(units)]
     return (out[:-1] - out[-1]).clamp(min=0).numpy()
+
+
+@dataclass(frozen=True)
+class JointTuning:
+    """Which unit of a family wins each stimulus of a rotation sweep, over the stimuli the family answers.
+
+    errors: |stimulus orientation - winner's orientation| (degrees) for each responsive stimulus;
+    silent: fraction of stimuli to which no unit responds (they have no winner: an argmax over zeros would
+    hand them to the first unit and count a meaningless error)."""
+
+    errors: np.ndarray
+    stimulus_orientation: np.ndarray
+    winner_orientation: np.ndarray
+    silent: float
+
+    def within(self, tolerance: float) -> float:
+        return float(np.mean(self.errors <= tolerance)) if len(self.errors) else 0.0
+
+    @property
+    def correlation(self) -> float:
+        """Fisher-Lee circular correlation over the responsive stimuli (recorded for comparison)."""
+        return circular_correlation(self.stimulus_orientation, self.winner_orientation) if len(self.errors) > 1 else 0.0
+
+
+def joint_tuning(responses: np.ndarray, stimulus_orientation: np.ndarray, unit_orientation: np.ndarray, *,
+                 scale: np.ndarray | None = None, silent_below: float = 0.05) -> JointTuning:
+    """responses (stimuli, units), rectified. Each unit's responses are divided by `scale` (default: its peak
+    over the sweep) so one loud unit doesn't win everywhere; a stimulus is silent when no normalised response
+    reaches `silent_below`."""
+    scale = responses.max(0) if scale is None else scale
+    normalised = responses / np.maximum(scale, 1e-12)
+    responsive = normalised.max(1) >= silent_below
+    winners = np.asarray(unit_orientation)[np.argmax(normalised[responsive], axis=1)]
+    stimuli = np.asarray(stimulus_orientation)[responsive]
+    return JointTuning(circular_distance(stimuli, winners), stimuli, winners, float(1 - responsive.mean()))

@@ -33,6 +33,16 @@ def test_known_negative(model, evidence):
 @claim("demo.other_model", "About another model.", source="test", kind="weights", models=("inceptionv1",))
 def test_other_model(model, evidence):
     evidence.at_least("x", 1.0, 0.5)
+
+@claim("demo.sensitive", "Holds where it is planted.", source="test", kind="weights", positive="constructed_curves")
+def test_sensitive(model, evidence):
+    evidence.at_least("planted", 0.0 if model.null else 1.0, 0.5)
+
+@claim("demo.blind", "A refutation by a blind instrument.", source="test", kind="weights", expect="refuted",
+       positive="constructed_curves")
+def test_blind(model, evidence):
+    evidence.at_least("first prediction", 0.0, 0.5)
+    evidence.at_least("second prediction, measured although the first failed", 0.0, 0.5)
 '''
 
 
@@ -55,15 +65,24 @@ def test_verdicts_controls_and_ledger(inner):
     assert entries["demo.known_negative"]["verdict"] == "EXPECTED-REFUTED"
     assert entries["demo.other_model"]["verdict"] == "NOT RUN"
     assert "inceptionv1" in entries["demo.other_model"]["reason"]
+    assert entries["demo.sensitive"]["sensitive"] == "yes" and entries["demo.sensitive"]["falsifiable"] == "yes"
+    assert entries["demo.sensitive"]["positive_control"]["model"] == "constructed_curves"
+    assert entries["demo.trained"]["sensitive"] == "n/a"  # declares no positive control
+    blind = entries["demo.blind"]
+    assert blind["verdict"] == "EXPECTED-REFUTED" and blind["sensitive"] == "NO"
+    assert blind["finding"].startswith("not a finding")
+    assert [m["passed"] for m in blind["measurements"]] == [False, False]  # every prediction measured
     outcomes = result.parseoutcomes()
     assert outcomes.get("errors", outcomes.get("error")) == 2  # the crash (trained and null) is an error, not a failure
-    assert outcomes.get("failed") == 1  # the vacuous claim's control
-    assert outcomes.get("xfailed") == 1
-    result.stdout.fnmatch_lines(["*ledger of claims*", "*demo.vacuous*NO*vacuous*"])
+    assert outcomes.get("failed") == 2  # the vacuous claim's null control, the blind claim's positive control
+    assert outcomes.get("xfailed") == 2
+    result.stdout.fnmatch_lines(["*INSENSITIVE*demo.blind*", "*ledger of claims*",
+                                 "*demo.blind*sensitive: NO*INSENSITIVE*", "*demo.vacuous*NO*vacuous*"])
     assert (inner.path / "out" / "ledger.md").read_text().startswith("# Ledger of claims")
     document = json.loads((inner.path / "out" / "ledger.json").read_text())
-    assert document["schema_version"] == 1
-    assert {"id", "model", "verdict", "measurements", "falsifiable"} <= set(document["entries"][0])
+    assert document["schema_version"] == 2
+    assert {"id", "model", "verdict", "measurements", "falsifiable", "sensitive", "positive_control"} \
+        <= set(document["entries"][0])
 
 
 def test_interrupted_run_keeps_the_previous_ledger(inner, monkeypatch):

@@ -15,7 +15,8 @@ from probes.tuning import circular_distance, tuning_curves
 
 
 @claim("curves.handwritten_circuit", "A hand-written curve circuit's orientation tuning correlates with each family "
-       "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit")
+       "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit",
+       positive="constructed_curves")
 def test_handwritten_tuning_matches_family(curve_family, preferred, family_field, confirmation_curves, evidence):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     handwritten = detector(confirmation_curves.stimuli.images).numpy()

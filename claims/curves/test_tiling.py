@@ -17,12 +17,12 @@ MIN_VECTOR_STRENGTH = 0.6
 
 @claim("curves.tiling", "The family's preferred orientations cover the full turn with no gap wider than 90 degrees.",
        source="Zoom In, Claim 1 (curve detectors tile orientation); Curve Detectors, 'a family of features'",
-       kind="tiling", expect="refuted")
+       kind="tiling", expect="refuted", positive="constructed_curves")
 def test_family_tiles_orientation(confirmation_curves, evidence):
     curves = confirmation_curves.tuning_curves()
     selective = sorted(c.preferred_orientation for c in curves if c.vector_strength >= MIN_VECTOR_STRENGTH)
     evidence.record("median vector strength", float(np.median([c.vector_strength for c in curves])), n=len(curves))
     evidence.at_least("orientation-selective units", len(selective), 5, n=len(curves))
-    gaps = np.diff(selective + [selective[0] + 360.0])
+    gaps = np.diff(selective + [selective[0] + 360.0]) if selective else np.array([360.0])
     evidence.at_most("largest gap between preferred orientations (degrees)", float(gaps.max()), 90.0,
                      n=len(selective))

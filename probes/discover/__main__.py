@@ -9,6 +9,7 @@ import argparse
 import datetime
 import os
 import sys
+import time
 from pathlib import Path
 
 from probes.addressing import UnknownNameError
@@ -28,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="efficientnet_lite0", help="zoo name or package.module:factory")
     parser.add_argument("--atlas", type=Path, help="atlas file to write (default: atlases/<model>.json)")
     parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
-    parser.add_argument("--layers", nargs="*", help="layers to screen (default: every layer at --stride)")
-    parser.add_argument("--stride", type=int, nargs=2, default=(8, 8), metavar=("MIN", "MAX"),
-                        help="input-pixel strides of the layers screened by default (default: 8 8)")
+    parser.add_argument("--layers", nargs="*", help="layers to screen (default: every spatial layer whose receptive "
+                                                    "field is at least --min-field pixels and fits the input)")
+    parser.add_argument("--min-field", type=int, default=16, help="smallest receptive field screened (default: 16 px)")
+    parser.add_argument("--budget", type=float, default=1800.0,
+                        help="seconds of screening, after which the remaining layers are listed as not screened")
     parser.add_argument("--max-images", type=int, default=500, help="natural images used for the drive criterion")
     args = parser.parse_args(argv)
 
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         model = load_model(args.model)
-        layers = args.layers or candidate_layers(model, *args.stride)
+        layers = args.layers or candidate_layers(model, args.min_field)
         for layer in layers:
             model.layer(layer)
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
@@ -52,8 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm.auto import tqdm
 
-    screens = []
+    screens, started = [], time.monotonic()
     for layer in tqdm(layers, desc=f"screening {model.name}", unit="layer"):
+        if time.monotonic() - started > args.budget:
+            skipped = layers[len(screens):]
+            print(f"budget of {args.budget:.0f} s spent: {len(skipped)} layers not screened ({', '.join(skipped)})")
+            break
         screens.append(screen_layer(model, layer, natural.images))
     print(f"{'layer':<22} {'field':>5} {'units':>5} {'family':>6} {'largest gap':>11}")
     for screen in screens:

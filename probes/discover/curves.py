@@ -9,8 +9,12 @@ stroke width and one colour scheme), it is
   - responsive: its peak response to curves reaches MIN_DRIVE of its 99th-percentile response on
     natural images (a unit that barely moves is no detector, however tidy its tuning).
 Among layers whose qualifying units number at least MIN_FAMILY and leave no orientation gap wider than
-MAX_GAP, the family is the one with the highest median vector strength. The default candidates are the
-stride-8 layers: InceptionV1's curve detectors (mixed3a, mixed3b) sit at stride 8.
+MAX_GAP, the family is the one with the highest median vector strength. The default candidates are every
+spatial layer whose measured receptive field is at least MIN_FIELD pixels and fits in the input: a curve needs
+room (smaller fields hold edges and lines), and where curves form depends on the network (stride 8 in
+InceptionV1 and lite0, stride 2 in a small constructed network), so no stride is assumed. The natural-image
+drive, the one criterion that needs photographs, is measured only for layers whose stimulus criteria already
+leave a family, which keeps a screen of every layer affordable.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ MIN_CURVE_LINE_RATIO = 2.0
 MIN_DRIVE = 0.5
 MIN_FAMILY = 5
 MAX_GAP = 135.0  # degrees
+MIN_FIELD = 16  # pixels
 
 # The discovery stimulus set; confirmation claims use other radii, widths and colours.
 DISCOVERY = dict(orientations=36, radius_fractions=(0.2, 0.3, 0.4), width_fraction=0.04,
@@ -47,9 +52,13 @@ class UnitScreen:
     drive: float
 
     @property
-    def qualifies(self) -> bool:
+    def passes_stimuli(self) -> bool:
         return (self.vector_strength >= MIN_VECTOR_STRENGTH and self.radius_drift <= MAX_RADIUS_DRIFT
-                and self.curve_line_ratio >= MIN_CURVE_LINE_RATIO and self.drive >= MIN_DRIVE)
+                and self.curve_line_ratio >= MIN_CURVE_LINE_RATIO)
+
+    @property
+    def qualifies(self) -> bool:
+        return self.passes_stimuli and self.drive >= MIN_DRIVE
 
 
 @dataclass
@@ -71,15 +80,19 @@ class LayerScreen:
         return float(gaps.max())
 
 
-def candidate_layers(model: Model, min_stride: int = 8, max_stride: int = 8) -> list[str]:
-    """Spatial layers at strides where curve detectors live in the networks studied so far."""
+def candidate_layers(model: Model, min_field: int = MIN_FIELD) -> list[str]:
+    """Spatial layers, in forward order, whose receptive field is at least `min_field` pixels and fits the input.
+    Fields only grow with depth, so the search stops at the first layer that sees more than the input."""
     from probes.capture import layer_shapes
 
-    shapes = layer_shapes(model)
-    size = model.input_size
     chosen = []
-    for name, shape in shapes.items():
-        if len(shape) == 3 and min_stride <= round(size / shape[1]) <= max_stride:
+    for name, shape in layer_shapes(model).items():
+        if len(shape) != 3:
+            continue
+        field_ = receptive_field(model, name)
+        if field_.clipped or field_.size > model.input_size:
+            break
+        if field_.size >= min_field:
             chosen.append(name)
     return chosen
 
@@ -111,7 +124,6 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
     responses = torch.from_numpy(centre_responses(model, layer, torch.cat([curves.images, lines.images]),
                                                   background=stimuli["background"]))
     curve_r, line_r = responses[: len(curves.images)], responses[len(curves.images):]
-    drive = natural_drive(model, layer, natural_images)
 
     n_radii = len(stimuli["radius_fractions"])
     orientations = curves.params["orientation"].view(n_radii, -1)[0].numpy()
@@ -126,8 +138,14 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
         drift = max(circular_distance(a, mean_tuning.preferred_orientation) for a in per_radius)
         line_peak = float(line_r[:, unit].max())
         ratio = mean_tuning.peak / line_peak if line_peak > 0 else float("inf")
-        peak = float(by_radius[:, :, unit].max())
         screen.units.append(UnitScreen(unit, float(mean_tuning.preferred_orientation),
                                        float(mean_tuning.vector_strength), float(drift), float(ratio),
-                                       peak / max(float(drive[unit]), 1e-6)))
+                                       drive=float(by_radius[:, :, unit].max())))  # the peak, until divided below
+    if sum(u.passes_stimuli for u in screen.units) >= MIN_FAMILY:
+        natural = natural_drive(model, layer, natural_images)
+        for unit in screen.units:
+            unit.drive /= max(float(natural[unit.unit]), 1e-6)
+    else:  # no family here whatever the photographs say: skip the costly pass
+        for unit in screen.units:
+            unit.drive = 0.0
     return screen

@@ -78,6 +78,17 @@ def arcs(size: int, orientation: Tensor, radius: Tensor, span: Tensor, width: Te
     return _paint(distance, width, foreground, background)
 
 
+def arc_points(orientation: float, radius: float, span: float, count: int) -> tuple[Tensor, Tensor, Tensor]:
+    """(x, y, normal): `count` points along the arc of `arcs`'s convention (midpoint at the origin, circle centre
+    opposite `orientation`), and the direction of the outward normal at each, in degrees."""
+    theta = math.radians(orientation)
+    normal = torch.linspace(orientation - span / 2, orientation + span / 2, count)
+    phi = torch.deg2rad(normal)
+    x = -radius * math.cos(theta) + radius * torch.cos(phi)
+    y = -radius * math.sin(theta) + radius * torch.sin(phi)
+    return x, y, normal
+
+
 def segments(size: int, orientation: Tensor, length: Tensor, width: Tensor,
              foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
     """Straight segments centred on the canvas; orientation in degrees (mod 180)."""
