@@ -88,12 +88,13 @@ def test_family_readers_of_the_constructed_network_are_its_circle_readers(constr
 
 def test_default_discovery_finds_curve_detectors_at_stride_2(tmp_path, natural_images_for, constructed):
     """Before: the screen looked at stride-8 layers only and found nothing in a network whose curves are at
-    stride 2."""
+    stride 2. Loaded as a user model would be, by its factory."""
     from probes.discover.__main__ import main
 
     natural_images_for(constructed)  # skips when there are no photographs
     atlas = tmp_path / "atlas.json"
-    assert main(["curves", "--model", "constructed_curves", "--atlas", str(atlas), "--max-images", "100"]) == 0
+    user_model = "probes.constructed.curves:network"
+    assert main(["curves", "--model", user_model, "--atlas", str(atlas), "--max-images", "100"]) == 0
     from probes.atlas import Atlas
 
     found = Atlas.load(atlas).family("curves")

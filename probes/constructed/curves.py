@@ -156,6 +156,11 @@ def planted_atlas() -> Atlas:
     })
 
 
+def network():
+    """The same network as a user model: ``--model probes.constructed.curves:network``."""
+    return ConstructedCurves(), {"input_size": INPUT_SIZE}
+
+
 def load(pretrained: bool = True) -> Model:
     """Hand-set weights either way: there is nothing to train or download."""
     network = ConstructedCurves()
