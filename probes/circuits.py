@@ -15,25 +15,10 @@ from typing import Iterable, Iterator
 import torch
 from torch import Tensor, nn
 
-from probes.capture import _StopForward, recording
+from probes.capture import _StopForward, layer_shapes, recording
+from probes.linearise import linearised
 from probes.models.zoo import Model
-
-NONLINEARITIES = (nn.ReLU, nn.ReLU6, nn.GELU, nn.SiLU, nn.Hardswish, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.ELU)
-
-
-@contextlib.contextmanager
-def linearised(model: Model) -> Iterator[None]:
-    """Within the block, every elementwise nonlinearity module of the model acts as the identity."""
-    originals = {}
-    for module in model.module.modules():
-        if isinstance(module, NONLINEARITIES):
-            originals[module] = module.forward
-            module.forward = lambda x: x
-    try:
-        yield
-    finally:
-        for module, forward in originals.items():
-            module.forward = forward
+from probes.receptive_field import receptive_field
 
 
 def expanded_weights(model: Model, source: str, target: str, units: Iterable[int], *,
@@ -121,3 +106,27 @@ def family_readers(weights: Tensor, family: Iterable[int], *, most: int = 5, at_
     order = inflow.argsort(descending=True)[:most]
     strongest = float(inflow[order[0]])
     return [int(u) for u in order if strongest > 0 and float(inflow[u]) >= at_least * strongest]
+
+
+def upstream_layer(model: Model, layer: str) -> str:
+    """The last layer before `layer` whose units see less of the input: the layer it is built from (a layer
+    with the same field, such as a linear projection, is skipped)."""
+    names = list(model.layers)
+    size = receptive_field(model, layer).size
+    for name in reversed(names[:names.index(layer)]):
+        if receptive_field(model, name).size < size:
+            return name
+    raise LookupError(f"no layer before {layer} with a smaller receptive field")
+
+
+def downstream_layer(model: Model, layer: str) -> str:
+    """The first later layer at twice `layer`'s stride, with its own activation and a different width: where
+    the units that read `layer`'s features as parts of larger ones live."""
+    names = list(model.layers)
+    stride = receptive_field(model, layer).stride
+    shapes = layer_shapes(model)
+    for name in names[names.index(layer) + 1:]:
+        if (len(shapes[name]) == 3 and model.layers[name].activation is not None
+                and shapes[name][0] != shapes[layer][0] and receptive_field(model, name).stride >= 2 * stride):
+            return name
+    raise LookupError(f"no downstream layer after {layer}")

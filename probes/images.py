@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from torch import Tensor
 
 from probes.models.zoo import Preprocessing
+from probes.provenance import image_list_digest
 
 IMAGE_SUFFIXES = {".jpeg", ".jpg", ".png", ".bmp", ".webp"}
 WNID = re.compile(r"^n\d{8}")
@@ -36,20 +37,23 @@ class ImageFolderError(FileNotFoundError):
 
 @dataclass
 class ImageSet:
-    """Images (N, 3, S, S) in [0, 1] with their labels (-1 when unknown) and file names."""
+    """Images (N, 3, S, S) in [0, 1] with their labels (-1 when unknown) and file names. `digest` names the
+    image list and preprocessing (probes.provenance), for the provenance of verdicts."""
 
     images: Tensor
     labels: Tensor
     names: list[str]
     source: str
+    digest: str = ""
 
     def __len__(self) -> int:
         return len(self.names)
 
     def subset(self, indices) -> "ImageSet":
         indices = torch.as_tensor(indices, dtype=torch.long)
+        digest = hashlib.sha256(f"{self.digest}|{indices.tolist()}".encode()).hexdigest()[:16]
         return ImageSet(self.images[indices], self.labels[indices], [self.names[i] for i in indices.tolist()],
-                        self.source)
+                        self.source, digest)
 
 
 def _wnid(path: Path) -> str | None:
@@ -109,7 +113,8 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     if cache is not None and cache.exists():
         try:
             stored = torch.load(cache, weights_only=True)
-            return ImageSet(stored["images"], stored["labels"], stored["names"], str(folder))
+            return ImageSet(stored["images"], stored["labels"], stored["names"], str(folder),
+                            image_list_digest(paths, preprocessing))
         except (OSError, RuntimeError, KeyError, EOFError, pickle.UnpicklingError) as error:  # a truncated or foreign file: decode again
             warnings.warn(f"ignoring unreadable image cache {cache}: {error}", stacklevel=2)
 
@@ -123,13 +128,14 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     labels = torch.tensor([index.get(_wnid(path), -1) for path, _ in kept])
     images = torch.stack([tensor for _, tensor in kept])
     names = [path.name for path, _ in kept]
+    digest = image_list_digest([path for path, _ in kept], preprocessing)
     if cache is not None and len(kept) == len(paths):
         cache.parent.mkdir(parents=True, exist_ok=True)
         # one temporary name per process: concurrent sessions (xdist workers) may fill the same entry
         temporary = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp")
         torch.save({"images": images, "labels": labels, "names": names}, temporary)
         os.replace(temporary, cache)
-    return ImageSet(images, labels, names, str(folder))
+    return ImageSet(images, labels, names, str(folder), digest)
 
 
 def unit_centre(position: int, layer_size: int, input_size: int) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 
 from probes.capture import recording, run
-from probes.circuits import linearised
+from probes.linearise import linearised
 from probes.models.zoo import Model
 
 

@@ -88,18 +88,20 @@ def tuning_curves(responses: np.ndarray, orientation: np.ndarray) -> list[Tuning
     return [TuningCurve(angles, mean[:, k]) for k in range(mean.shape[1])]
 
 
-def centre_responses(model, layer: str, images, *, background, units=None) -> np.ndarray:
+def centre_responses(model, layer: str, images, *, background, units=None, pre_activation: bool = False) -> np.ndarray:
     """Responses of the centre units of `layer` to stimuli rendered at its receptive-field canvas, relative to a
-    blank canvas of the stimuli's background colour and rectified: (stimuli, units) in one forward pass."""
+    blank canvas of the stimuli's background colour: (stimuli, units) in one forward pass. Rectified, unless
+    read before the activation (where inhibition shows as a negative response)."""
     import torch
 
     from probes.capture import capture
 
     blank = torch.ones(1, 3, *images.shape[-2:]) * torch.tensor(background, dtype=torch.float32).view(1, 3, 1, 1)
-    out = capture(model, torch.cat([images, blank]), layer, center=True)[layer]
+    out = capture(model, torch.cat([images, blank]), layer, center=True, pre_activation=pre_activation)[layer]
     if units is not None:
         out = out[:, list(units)]
-    return (out[:-1] - out[-1]).clamp(min=0).numpy()
+    relative = out[:-1] - out[-1]
+    return (relative if pre_activation else relative.clamp(min=0)).numpy()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from probes.atlas import Atlas, default_atlas_path
-from probes.capture import layer_shapes
+from probes.capture import capture, layer_shapes
 from probes.models import load_model
 from probes.models.inceptionv1 import BRANCHES, InceptionV1, from_published_keys
 from probes.models.weights_file import check_state_dict
@@ -84,3 +84,34 @@ def test_offline_without_the_file_says_how_to_provide_it(tmp_path, monkeypatch):
     with pytest.raises(WeightsUnavailable, match="ZOOM_IN_INCEPTIONV1"):
         load_model("inceptionv1")
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_the_published_edit_runs_on_the_architecture(random_inception):
+    """The parts of the curve-circuit edit replication that need no trained weights: the paper's 3b curve units
+    are channels of one convolution (the 5x5 branch), the 3a -> 3b expanded-weight edit changes exactly the
+    edited units and restores the network, and the published before/after curves are readable."""
+    from probes.atlas import Atlas, default_atlas_path
+    from probes.edits import producing_convolution, without_negative_expanded_weights
+    from probes.replication import published_tuning
+    from probes.receptive_field import receptive_field
+
+    atlas = Atlas.load(default_atlas_path("inceptionv1"))
+    curves, early = atlas.family("curves"), atlas.family("mixed3a.curves")
+    producer = producing_convolution(random_inception, "mixed3b", curves.units)
+    assert producer.convolution is random_inception.module.network.mixed3b.branch5x5
+    assert producer.channels == [u - 128 - 192 for u in curves.units]  # after the 1x1 and 3x3 branches
+    canvas = receptive_field(random_inception, "mixed3b").canvas
+    image = torch.rand(2, 3, canvas, canvas, generator=torch.Generator().manual_seed(0))
+    before = capture(random_inception, image, "mixed3b", pre_activation=True, center=True)["mixed3b"]
+    with without_negative_expanded_weights(random_inception, "mixed3a", "mixed3b", curves.units[:3], early.units,
+                                           size=canvas):
+        during = capture(random_inception, image, "mixed3b", pre_activation=True, center=True)["mixed3b"]
+    after = capture(random_inception, image, "mixed3b", pre_activation=True, center=True)["mixed3b"]
+    changed = (during - before).abs().amax(0) > 0
+    assert changed[curves.units[:3]].all() and changed.sum() == 3
+    assert torch.equal(after, before)
+    try:
+        edited = published_tuning("inceptionv1", "curve-circuits", "edit-no-negative-weights.json")
+    except FileNotFoundError:
+        pytest.skip("no published reference data here; set ZOOM_IN_REFERENCE")
+    assert set(edited) == set(curves.units) and all(len(c) == 720 for c in edited.values())

@@ -101,13 +101,3 @@ def test_interrupt(model, evidence):
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert (inner.path / "out" / "ledger.json").read_text() == before
     assert not list((inner.path / "out").glob("*.tmp"))
-
-
-def test_missing_image_folder_is_an_error_that_says_how_to_point_at_one(pytester):
-    pytester.makepyfile(test_inner_image_folder='''
-def test_needs_images(images):
-    pass
-''')
-    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--images", "nowhere")
-    result.stdout.fnmatch_lines(["*--images DIR*ZOOM_IN_IMAGES*"])
-    assert result.parseoutcomes().get("errors", result.parseoutcomes().get("error")) == 1

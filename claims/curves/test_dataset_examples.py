@@ -30,7 +30,8 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
 
 @claim("curves.dataset_examples", "A unit's top natural-image crops contain curves at its preferred orientation, "
        "more than random crops, as judged by an instrument independent of the unit.",
-       source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples", positive="constructed_curves")
+       source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples", positive="constructed_curves",
+       min_images=2 * TOP)
 def test_top_crops_contain_preferred_curves(curve_family, preferred, family_field, images, activations, evidence):
     confirmation = torch.arange(1, len(images), 2)
     layer_acts = activations(curve_family.layer)[curve_family.layer][confirmation]

@@ -20,11 +20,14 @@ Why 4 restarts: with one image per unit the claim was borderline on lite0, REFUT
 function, other float rounding, another optimisation path). One run per unit could not settle it (issue
 "Positive controls", item 5).
 
-Measured on EfficientNet-Lite0 with 4 restarts: HOLDS, narrowly. 16 of 28 visualisations (0.57 [0.43, 0.68])
-are within 45 degrees, median error 36 degrees; 6 of 7 units are within 45 degrees in at least half their
-restarts; the visualisations out-drive every natural image (median x1.2). Null twin 0.32 (refuted); positive
-control, constructed_curves, 0.89 (holds). The interval's lower end is below the threshold: a larger sample
-could still overturn it.
+Measured on EfficientNet-Lite0 with 4 restarts: borderline, and REFUTED on the machine of the latest run.
+First machine: 16 of 28 visualisations (0.57 [0.43, 0.68]) within 45 degrees, median error 36 degrees, the
+visualisations out-drive every natural image (median x1.2). Second machine, same code and seeds: 13 of 28
+(0.46 [0.29, 0.68]): the optimisation's path follows the float rounding of the machine's kernels. Null twin
+0.25-0.32 (refuted); positive control, constructed_curves, 0.89 (holds), so the instrument sees curves where
+they are. Kept as an expected refutation: the pre-registered rule does not establish the claim on lite0 (both
+intervals straddle 0.5); where it holds, the ledger reports NEWS. A larger pre-registered sample is the way to
+settle it, not another threshold.
 """
 import re
 from pathlib import Path
@@ -37,6 +40,7 @@ from fixtures import claim
 from probes.evidence import bootstrap_ci
 from probes.featurevis import render, unit
 from probes.featurevis.save import save
+from probes.figures import image_grid
 from probes.handwritten import HandwrittenCurveDetector
 from probes.tuning import circular_distance
 
@@ -57,8 +61,9 @@ def visualisations(model, curve_family, family_field, request):
 
 @claim("curves.feature_visualization", "The feature visualization of each curve unit shows a curve at the unit's "
        "preferred orientation.", source="Zoom In, Claim 1, argument 1 (feature visualization)",
-       kind="feature visualization", positive="constructed_curves")
-def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence):
+       kind="feature visualization", expect="refuted", positive="constructed_curves")
+def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence,
+                                              figures):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     read = detector.preferred_orientation(visualisations.images).numpy().reshape(RESTARTS, -1)  # (restart, unit)
     target = np.array([preferred[u] for u in curve_family.units])
@@ -75,3 +80,11 @@ def test_visualisations_show_preferred_curves(curve_family, preferred, family_fi
                     float(np.mean(per_unit >= 0.5)), n=len(per_unit))
     evidence.at_least(f"fraction of visualisations within {WITHIN:.0f} degrees ({RESTARTS} restarts per unit)",
                       float(hits.mean()), 0.5, ci=bootstrap_ci(per_unit, np.mean), n=hits.size)
+    errors = circular_distance(read, target[None, :])
+    for k, u in enumerate(curve_family.units):  # lambdas: drawn only when a report is written
+        figures.add(f"visualisations of unit {u}", lambda k=k: image_grid(
+            visualisations.images[k::len(curve_family.units)], columns=RESTARTS,
+            titles=[f"read {r:.0f}°, off {e:.0f}°" for r, e in zip(read[:, k], errors[:, k])]),
+            caption=f"{RESTARTS} restarts; pre-registered orientation {target[k]:.0f}°; above each, the orientation "
+                    f"the handwritten curve detector reads (within {WITHIN:.0f}° counts)",
+            units=f"{curve_family.layer}:{u}")

@@ -28,20 +28,11 @@ InceptionV1's tangent-aligned line and curve inputs at this radius. Kept as a kn
 """
 import numpy as np
 
-from claims.curves.conftest import CONFIRMATION
+from probes.protocol import CONFIRMATION
 from fixtures import claim
 from probes.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
 from probes.evidence import bootstrap_ci
-from probes.receptive_field import receptive_field
-
-
-def source_layer(model, family_layer: str) -> str:
-    names = list(model.layers)
-    size = receptive_field(model, family_layer).size
-    for name in reversed(names[:names.index(family_layer)]):
-        if receptive_field(model, name).size < size:
-            return name
-    raise LookupError(f"no layer before {family_layer} with a smaller receptive field")
+from probes.circuits import upstream_layer
 
 
 @claim("curves.implementation", "Along each curve unit's preferred arc, its weights excite earlier orientation-"
@@ -49,7 +40,7 @@ def source_layer(model, family_layer: str) -> str:
        source="Zoom In, Claim 1, argument 5 (implementation); Curve Circuits", kind="implementation",
        expect="refuted", positive="constructed_curves")
 def test_weights_follow_the_arc(model, curve_family, preferred, evidence):
-    source = source_layer(model, curve_family.layer)
+    source = upstream_layer(model, curve_family.layer)
     tuned = source_tuning(model, source, CONFIRMATION)
     selective = [s for s in tuned if s.selectivity >= MIN_SELECTIVITY]
     evidence.record(f"line-like selective sources in {source}", sum(s.period == 180.0 for s in selective),

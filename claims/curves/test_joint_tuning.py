@@ -33,7 +33,7 @@ from hypothesis import assume, given
 from hypothesis.errors import Unsatisfiable
 from torchvision.transforms.functional import center_crop, rotate
 
-from claims.curves.conftest import CONFIRMATION
+from probes.protocol import CONFIRMATION
 from fixtures import claim
 from probes.capture import capture
 from probes.evidence import ClaimRefuted, wilson_ci
@@ -103,7 +103,7 @@ def test_argmax_tracks_any_curve(model, curve_family, preferred, family_field, c
 
 @claim("curves.joint_tuning.crops", "Rotating a unit's own top dataset crops towards its orientation neighbour makes "
        "it stop firing while the neighbour starts.", source=SOURCE, kind="joint tuning", expect="refuted",
-       positive=POSITIVE)
+       positive=POSITIVE, min_images=8)  # 4 top crops from the confirmation half
 def test_rotating_top_crops_hands_over(model, curve_family, preferred, family_field, images, activations, evidence):
     """Top 4 crops per unit from the confirmation photographs (odd positions), cut 1.5x larger than the canvas,
     rotated by the signed angle from the unit's orientation to its nearest neighbour's, then centre-cropped.

@@ -1,7 +1,7 @@
 """Curves, argument 3 (synthetic stimuli): family units respond to curves near their preferred orientation
 far more than to straight lines and sharp angles, and over a range of radii.
 
-Stimuli are the confirmation set (claims/curves/conftest.py), never seen by discovery; each unit's preferred
+Stimuli are the confirmation set (probes/protocol.py), never seen by discovery; each unit's preferred
 orientation is the one the atlas pre-registered. Three predictions, each a claim, each a median over units:
   curve/line ratio   >= 2.0   best curve within 10 degrees of the preferred orientation / best line, any orientation
   curve/angle ratio  >= 1.5   same, against 90-degree corners at any orientation
@@ -26,6 +26,7 @@ import pytest
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
+from probes.figures import polar_tuning
 from probes.tuning import circular_distance, tuning_curves
 
 NEAR = 10.0
@@ -59,9 +60,16 @@ def median_ratio_at_least(evidence, name: str, numerators, denominators, thresho
 
 @claim("curves.synthetic_stimuli.lines", "Family units respond to curves at their preferred orientation at least "
        "twice as strongly as to straight lines of any orientation.", source=SOURCE, kind="synthetic stimuli", positive=POSITIVE)
-def test_curves_beat_lines(confirmation_curves, confirmation_lines, near_preferred, evidence):
+def test_curves_beat_lines(confirmation_curves, confirmation_lines, near_preferred, evidence, figures, curve_family,
+                           preferred):
     median_ratio_at_least(evidence, "median curve/line ratio", best_curve(confirmation_curves, near_preferred),
                           confirmation_lines.responses.max(0), 2.0)
+    curves = confirmation_curves.tuning_curves()
+    figures.add("tuning curves", lambda: polar_tuning(  # a lambda: drawn only when a report is written
+        curves[0].orientations, {u: c.responses for u, c in zip(curve_family.units, curves)}, preferred,
+        title=f"{curve_family.layer}: confirmation curves, mean over radii"),
+        caption="Each unit's response to curves by orientation; dashed: its pre-registered preferred orientation.",
+        units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
 
 
 @claim("curves.synthetic_stimuli.angles", "Family units respond to curves at their preferred orientation at least "

@@ -23,10 +23,10 @@ average (ratio capped at 100). Null twin refuted (0), positive control holds (2.
 import numpy as np
 import torch
 
-from claims.curves.conftest import CONFIRMATION
+from probes.protocol import CONFIRMATION
 from fixtures import claim
 from probes.capture import capture
-from probes.circuits import ablated, expanded_weights, family_readers
+from probes.circuits import ablated, downstream_layer, expanded_weights, family_readers
 from probes.evidence import bootstrap_ci
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import outlines
@@ -34,20 +34,6 @@ from probes.tuning import centre_responses
 
 RANDOM_DRAWS = 20
 CAP = 100.0  # ratios are capped so a silent denominator doesn't decide a median
-
-
-def downstream_layer(model, family_layer: str) -> str:
-    names = list(model.layers)
-    family = receptive_field(model, family_layer)
-    from probes.capture import layer_shapes
-
-    shapes = layer_shapes(model)
-    for name in names[names.index(family_layer) + 1:]:
-        layer = model.layers[name]
-        if (len(shapes[name]) == 3 and receptive_field(model, name).stride >= 2 * family.stride
-                and layer.activation is not None and shapes[name][0] != shapes[family_layer][0]):
-            return name
-    raise LookupError(f"no downstream layer after {family_layer}")
 
 
 @claim("curves.use", "The downstream units that read the curve family most strongly prefer circles to squares, and "

@@ -16,11 +16,12 @@ not from any instrument of this suite. RGB in [0, 1] at 112 px; every layer is a
                        opposing arc (the curve turned by 180 degrees), so a straight line, tangent to both,
                        cancels and the curve's own orientation wins.
           units 16-23  straight-line units, one every 22.5 degrees, reading line detectors along a segment
-          units 24-31  edge units, each reading one edge direction near its centre
+          units 24-39  edge units, each reading one edge direction near its centre
   (2x2 average pool)
   shapes  stride 4, field 94 px
           units 0-2    circle readers: at each angle around a ring (radius 0.2, 0.25 or 0.3 of the field) the
-                       curve unit whose orientation points outward there
+                       curve unit whose orientation points outward there, and weakly the straight-line unit
+                       tangent to the ring there
           units 3-5    square readers: straight-line units along the four sides of a square of those sizes
 
 Ground truth (the planted atlas): family "curves" = curves:0-15 with orientations 22.5k; "circles" =
@@ -42,10 +43,12 @@ from probes.stimuli.sets import arc_points
 NAME = "constructed_curves"
 INPUT_SIZE = 112
 CURVES, LINES, EDGES = 16, 8, 16
+MIDDLE = CURVES + LINES + EDGES  # units of the curves layer: curves, straight lines, edges
 CURVE_FIELD, SHAPE_FIELD = 36, 94  # px; what receptive_field measures for the two upper layers
 CURVE_RADII = (0.2, 0.3, 0.4, 0.5, 0.65, 0.8)  # of the curve field: circles seen by the readers are large
 SPAN = 120.0
 READER_RADII = (0.2, 0.25, 0.3)  # of the shape field
+LINE_SHARE = 1.0  # circle readers' weight on tangent straight-line units, against 40 on the curve units
 
 
 class ConstructedCurves(nn.Module):
@@ -54,17 +57,17 @@ class ConstructedCurves(nn.Module):
         self.edges = nn.Conv2d(3, EDGES + LINES, 7, padding=3)
         self.edges_act = nn.ReLU()
         self.pool1 = nn.AvgPool2d(2)
-        self.curves = nn.Conv2d(EDGES + LINES, CURVES + LINES + 8, 15, padding=7)
+        self.curves = nn.Conv2d(EDGES + LINES, MIDDLE, 15, padding=7)
         self.curves_act = nn.ReLU()
         self.pool2 = nn.AvgPool2d(2)
-        self.shapes = nn.Conv2d(CURVES + LINES + 8, 6, 15, padding=7)
+        self.shapes = nn.Conv2d(MIDDLE, 6, 15, padding=7)
         self.shapes_act = nn.ReLU()
         with torch.no_grad():
             self.edges.weight.copy_(_edge_weights())
             self.edges.bias.copy_(torch.cat([torch.full((EDGES,), -0.02), torch.full((LINES,), -0.05)]))
             self.curves.weight.copy_(_curve_layer_weights())
             # the curve units' threshold cuts the broad base that partial matches (corners, flat arcs) leave
-            self.curves.bias.copy_(torch.cat([torch.full((CURVES,), -0.07), torch.full((16,), -0.01)]))
+            self.curves.bias.copy_(torch.cat([torch.full((CURVES,), -0.07), torch.full((MIDDLE - CURVES,), -0.01)]))
             self.shapes.weight.copy_(_shape_weights())
             self.shapes.bias.zero_()
 
@@ -100,7 +103,7 @@ def _arc_map(orientation: float) -> torch.Tensor:
 
 
 def _curve_layer_weights() -> torch.Tensor:
-    weights = torch.zeros(CURVES + LINES + 8, EDGES + LINES, 15, 15)
+    weights = torch.zeros(MIDDLE, EDGES + LINES, 15, 15)
     for k in range(CURVES):
         orientation = 22.5 * k
         weights[k, EDGES:] = 3.0 * (_arc_map(orientation) - _arc_map(orientation + 180.0))
@@ -112,13 +115,13 @@ def _curve_layer_weights() -> torch.Tensor:
         segment = torch.einsum("pl,phw->lhw", match, blobs)
         weights[CURVES + k, EDGES:] = 3.0 * segment / segment.sum()
     centre = splat(torch.zeros(1), torch.zeros(1), 15, spacing=2.0, blur=2.0)[0]
-    for k in range(8):
-        weights[CURVES + LINES + k, 2 * k] = centre / centre.sum()
+    for k in range(EDGES):
+        weights[CURVES + LINES + k, k] = centre / centre.sum()
     return weights
 
 
 def _shape_weights() -> torch.Tensor:
-    weights = torch.zeros(6, CURVES + LINES + 8, 15, 15)
+    weights = torch.zeros(6, MIDDLE, 15, 15)
     curve_orientations = torch.arange(CURVES) * 22.5
     for r, fraction in enumerate(READER_RADII):
         radius = fraction * SHAPE_FIELD
@@ -128,11 +131,16 @@ def _shape_weights() -> torch.Tensor:
         match = orientation_match(curve_orientations[None, :], around[:, None], period=360.0, sharpness=4.0)
         ring = torch.einsum("pc,phw->chw", match, blobs)
         weights[r, :CURVES] = 40.0 * ring / ring.sum()  # curve units answer weakly to large circles
+        # ... and, weakly, the straight-line units tangent to the ring: a circle is also short straight pieces
+        tangent = orientation_match(torch.arange(LINES)[None, :] * 22.5, around[:, None] + 90.0, period=180.0,
+                                    sharpness=4.0)
+        pieces = torch.einsum("pl,phw->lhw", tangent, blobs)
+        weights[r, CURVES:CURVES + LINES] = LINE_SHARE * pieces / pieces.sum()
         side = torch.linspace(-radius, radius, 24)
         edge = torch.full_like(side, radius)
         horizontal = splat(torch.cat([side, side]), torch.cat([edge, -edge]), 15, spacing=4.0, blur=3.0).sum(0)
         vertical = splat(torch.cat([edge, -edge]), torch.cat([side, side]), 15, spacing=4.0, blur=3.0).sum(0)
-        square = torch.zeros(CURVES + LINES + 8, 15, 15)
+        square = torch.zeros(MIDDLE, 15, 15)
         square[CURVES + 0] = horizontal  # the 0-degree straight-line unit
         square[CURVES + 4] = vertical  # the 90-degree straight-line unit
         weights[3 + r] = 4.0 * square / square.sum()

@@ -157,7 +157,8 @@ def register(entry: ZooEntry) -> ZooEntry:
 def entries() -> dict[str, ZooEntry]:
     from probes.models import catalogue  # noqa: F401  (registers the built-in models)
 
-    return dict(_REGISTRY)
+    # Trained networks first, the constructed positive controls last, whatever was imported first.
+    return dict(sorted(_REGISTRY.items(), key=lambda item: item[0].startswith("constructed_")))
 
 
 def get_entry(name: str) -> ZooEntry:

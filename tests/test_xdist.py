@@ -1,0 +1,84 @@
+"""Claims on pytest-xdist workers give the same ledger and report as a serial run; too few images is NOT RUN.
+
+Inner runs (pytester) on a tiny user network and the constructed curve network, with a folder of twelve
+generated images: the plugin's mechanics only, never evidence about a vision network.
+"""
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL = "--model=tests.example_user_model:tiny_convnet"
+
+CLAIMS = '''
+from fixtures import claim
+
+@claim("demo.images", "Reads the photographs.", source="test", kind="weights", min_images=4,
+       positive="constructed_curves")
+def test_images(model, images, evidence, figures):
+    figures.add("first image", images.images[0])
+    evidence.at_least("mean pixel", float(images.images.mean()) if not model.null else -1.0, 0.0)
+
+@claim("demo.needs_many", "Rests on more photographs than given.", source="test", kind="weights", min_images=500)
+def test_needs_many(model, images, evidence):
+    evidence.at_least("never measured", 1.0, 0.0)
+
+@claim("demo.trained", "Holds only with trained weights.", source="test", kind="weights")
+def test_trained(model, evidence):
+    evidence.at_least("trained", 0.0 if model.null else 1.0, 0.5)
+'''
+
+
+@pytest.fixture
+def inner(pytester, monkeypatch):
+    pytester.makepyfile(test_inner_claims=CLAIMS)
+    folder = pytester.path / "photos"
+    folder.mkdir()
+    for i in range(12):
+        Image.new("RGB", (40, 30), (20 * i, 100, 255 - 20 * i)).save(folder / f"image{i:02d}.png")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # xdist workers import the plugin and the tiny network
+    monkeypatch.setenv("ZOOM_IN_CACHE", str(pytester.path / "cache"))
+    return pytester
+
+
+def _run(inner, *extra):
+    return inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--images", "photos", "--controls", *extra)
+
+
+def _comparable(ledger: Path) -> list[dict]:
+    rows = json.loads((ledger / "ledger.json").read_text())["entries"]
+    for row in rows:
+        row.pop("duration")
+    return rows
+
+
+def test_two_workers_give_the_serial_ledger_and_report(inner):
+    serial = _run(inner, "--ledger", "serial", "--report", "serial-report")
+    parallel = _run(inner, "-n", "2", "--ledger", "parallel", "--report", "parallel-report")
+    assert serial.ret == parallel.ret == 0, parallel.stdout.str()
+    assert "2 workers" in parallel.stdout.str()
+    rows = _comparable(inner.path / "serial")
+    assert rows == _comparable(inner.path / "parallel")
+    assert {row["id"] for row in rows} == {"demo.images", "demo.needs_many", "demo.trained"}
+    for name in ("serial-report", "parallel-report"):
+        assert len(list((inner.path / name / "figures").glob("*.png"))) == 3  # trained, null twin, positive
+
+
+def test_provenance_of_each_verdict(inner):
+    assert _run(inner, "--ledger", "out").ret == 0
+    rows = {row["id"]: row for row in _comparable(inner.path / "out")}
+    images, trained = rows["demo.images"]["provenance"], rows["demo.trained"]["provenance"]
+    assert images["weights"] == trained["weights"] and len(images["weights"]) == 16
+    assert images["images"] and trained["images"] is None  # only claims that read photographs record them
+    assert images["claim_source"] == trained["claim_source"]
+    assert images["package"]
+
+
+def test_too_few_images_is_not_run_with_the_number_needed(inner):
+    result = _run(inner, "--ledger", "out", "-rs")
+    row = {row["id"]: row for row in _comparable(inner.path / "out")}["demo.needs_many"]
+    assert row["verdict"] == "NOT RUN"
+    assert "needs at least 500 natural images, 12 given" in row["reason"]
+    result.stdout.fnmatch_lines(["*SKIPPED*needs at least 500 natural images, 12 given*"])
