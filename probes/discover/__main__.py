@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
     parser.add_argument("--layers", nargs="*", help="layers to screen (default: every spatial layer whose receptive "
                                                     "field is at least --min-field pixels and fits the input)")
+    parser.add_argument("--stride", type=int, default=None,
+                        help="screen only the spatial layers at this stride (e.g. 8, where lite0's and InceptionV1's "
+                             "curve families sit); default: every layer, as --min-field says")
     parser.add_argument("--min-field", type=int, default=16, help="smallest receptive field screened (default: 16 px)")
     parser.add_argument("--budget", type=float, default=1800.0,
                         help="seconds of screening, after which the remaining layers are listed as not screened")
@@ -38,12 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from probes.atlas import Atlas, Family, Provenance, default_atlas_path
-    from probes.discover.curves import DISCOVERY, candidate_layers, choose_family, screen_layer
+    from probes.discover.curves import DISCOVERY, candidate_layers, choose_family, layers_at_stride, screen_layer
     from probes.images import load_image_folder, split
 
     try:
         model = load_model(args.model)
         layers = args.layers or candidate_layers(model, args.min_field)
+        if args.stride and not args.layers:
+            layers = layers_at_stride(model, args.stride)
         for layer in layers:
             model.layer(layer)
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
@@ -77,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         preferred_orientation={u.unit: round(u.preferred_orientation, 1) for u in best.family},
         provenance=Provenance(
             method="probes.discover curves: screen of "
-                   f"{len(layers)} layers (vector strength, radius stability, curve/line ratio, natural drive)",
+                   f"{len(layers)} layers (vector strength, radius stability, curve/line ratio, natural drive); "
+                   f"command: python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}",
             data=f"synthetic discovery stimuli {DISCOVERY}; natural images: discovery half (even positions) of "
                  f"{Path(folder).name} ({len(natural)} images)",
             date=datetime.date.today().isoformat(),

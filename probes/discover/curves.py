@@ -97,6 +97,16 @@ def candidate_layers(model: Model, min_field: int = MIN_FIELD) -> list[str]:
     return chosen
 
 
+def layers_at_stride(model: Model, stride: int) -> list[str]:
+    """Spatial layers, in forward order, whose maps are the input size divided by `stride` (rounded up)."""
+    import math
+
+    from probes.capture import layer_shapes
+
+    size = math.ceil(model.input_size / stride)
+    return [name for name, shape in layer_shapes(model).items() if len(shape) == 3 and shape[-1] == size]
+
+
 def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
     eligible = [s for s in screens if len(s.family) >= MIN_FAMILY and s.largest_gap <= MAX_GAP]
     if not eligible:

@@ -1,3 +1,4 @@
 """Imports every built-in zoo module so that its `register(...)` calls run."""
 from probes.constructed import curves as constructed_curves  # noqa: F401
+from probes.constructed import twin as constructed_twin  # noqa: F401
 from probes.models import efficientnet_lite, inceptionv1, torchvision_zoo  # noqa: F401

@@ -1,0 +1,62 @@
+"""Comparing units and layers across networks: response profiles, best matches, linear CKA.
+
+A unit's response profile is what it does on inputs both networks can be shown: its centre responses to a
+stimulus set rendered at its own receptive-field canvas, and its largest response to each of a set of
+photographs. Units of two networks are matched by the correlation of their profiles (Li et al. 2016,
+"Convergent Learning"); layers are compared by linear CKA (Kornblith et al. 2019), which is invariant to any
+rotation and scaling of either layer's units, so it needs no matching at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+def standardised(columns: np.ndarray) -> np.ndarray:
+    """Each column (a unit) centred and scaled to unit norm; a unit that never varies becomes zeros (it
+    correlates with nothing) rather than NaN."""
+    centred = columns - columns.mean(0, keepdims=True)
+    norms = np.linalg.norm(centred, axis=0, keepdims=True)
+    return np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 1e-12)
+
+
+def response_profiles(stimulus_responses: np.ndarray, photograph_maxima: np.ndarray) -> np.ndarray:
+    """(inputs, units): both parts standardised per unit and weighted equally, whatever their lengths."""
+    parts = [standardised(np.asarray(part, dtype=np.float64)) / np.sqrt(2.0)
+             for part in (stimulus_responses, photograph_maxima)]
+    return np.concatenate(parts, axis=0)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """For each unit of A asked about: its best-correlated unit of B, and that correlation."""
+
+    units: list[int]
+    best: np.ndarray
+    correlation: np.ndarray
+
+
+def best_matches(profiles_a: np.ndarray, profiles_b: np.ndarray, units_a) -> Matches:
+    """Profiles as from `response_profiles` (unit-norm columns), so their dot products are correlations."""
+    units_a = [int(u) for u in units_a]
+    correlations = profiles_a[:, units_a].T @ profiles_b  # (len(units_a), units of B)
+    best = correlations.argmax(1)
+    return Matches(units_a, best, correlations[np.arange(len(units_a)), best])
+
+
+def linear_cka(x: torch.Tensor | np.ndarray, y: torch.Tensor | np.ndarray) -> float:
+    """Linear centred kernel alignment of two representations of the same n inputs, (n, p) and (n, q)."""
+    x = torch.as_tensor(x, dtype=torch.float64)
+    y = torch.as_tensor(y, dtype=torch.float64)
+    x, y = x - x.mean(0), y - y.mean(0)
+    cross = (y.T @ x).norm() ** 2
+    denominator = (x.T @ x).norm() * (y.T @ y).norm()
+    return float(cross / denominator) if denominator > 0 else 0.0
+
+
+def spatial_summaries(activations: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(images, units) largest and mean response over positions, from a layer's (images, units, H, W)."""
+    flat = activations.flatten(2)
+    return flat.amax(2), flat.mean(2)
