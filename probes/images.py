@@ -75,7 +75,8 @@ def list_images(folder: str | os.PathLike) -> list[Path]:
     return paths
 
 
-def _read(path: Path, transform) -> Tensor | None:
+def read_image(path: Path, transform) -> Tensor | None:
+    """One photograph through `transform`, or None (with a warning) when it cannot be read."""
     try:
         with Image.open(path) as image:
             return transform(image.convert("RGB"))
@@ -120,7 +121,7 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
 
     transform = preprocessing.transform()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        tensors = list(pool.map(lambda p: _read(p, transform), paths))
+        tensors = list(pool.map(lambda p: read_image(p, transform), paths))
     kept = [(path, tensor) for path, tensor in zip(paths, tensors) if tensor is not None]
     if not kept:
         raise ImageFolderError(f"no readable image in {str(folder)!r}; {HOW_TO_POINT}")

@@ -1,7 +1,8 @@
 """Curves, argument 2 (dataset examples): the natural-image crops that drive a family unit hardest contain
 curves at the unit's preferred orientation.
 
-Photographs: the confirmation half of the image set (odd positions; discovery used the even ones). For each
+Photographs: the confirmation half of the image set (odd positions; discovery used the even ones), read in one
+streaming pass (probes/streaming.py: bounded memory, so --images can name a 50,000-photograph folder). For each
 unit, the receptive-field crop around its strongest position in each image; its top 8 crops (one per image)
 are compared with 200 random crops of the same images. The instrument is independent of the network: the
 handwritten curve detector (probes/handwritten.py), whose response at the unit's preferred orientation,
@@ -15,7 +16,7 @@ import torch
 from fixtures import claim
 from probes.evidence import bootstrap_ci
 from probes.handwritten import HandwrittenCurveDetector
-from probes.images import crops
+from probes.streaming import random_crops, top_examples
 from probes.tuning import circular_distance
 
 TOP = 8
@@ -32,26 +33,19 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
        "more than random crops, as judged by an instrument independent of the unit.",
        source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples", positive="constructed_curves",
        min_images=2 * TOP)
-def test_top_crops_contain_preferred_curves(curve_family, preferred, family_field, images, activations, evidence):
-    confirmation = torch.arange(1, len(images), 2)
-    layer_acts = activations(curve_family.layer)[curve_family.layer][confirmation]
-    height, width = layer_acts.shape[-2:]
+def test_top_crops_contain_preferred_curves(model, curve_family, preferred, family_field, image_paths, evidence):
+    confirmation = image_paths[1::2]
+    top = top_examples(model, confirmation, curve_family.layer, k=TOP, units=curve_family.units)
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
-    generator = torch.Generator().manual_seed(0)
-    random_images = confirmation[torch.randint(len(confirmation), (RANDOM,), generator=generator)]
-    random_rows = torch.randint(height, (RANDOM,), generator=generator)
-    random_cols = torch.randint(width, (RANDOM,), generator=generator)
-    random_crops = crops(images.images, random_images, random_rows, random_cols, (height, width), family_field.canvas)
+    random = random_crops(confirmation, model.preprocessing, top.layer_hw, family_field.canvas, RANDOM,
+                          torch.Generator().manual_seed(0))
     effect_sizes = []
     for unit in curve_family.units:
-        maps = layer_acts[:, unit].flatten(1)
-        best_value, best_position = maps.max(1)
-        top = best_value.topk(TOP).indices
-        rows, cols = best_position[top] // width, best_position[top] % width
-        top_crops = crops(images.images, confirmation[top], rows, cols, (height, width), family_field.canvas)
+        top_crops = top.crops(unit, model.preprocessing, family_field.canvas)
         orientation = preferred[unit]
         top_scores = orientation_score(detector, top_crops, orientation)
-        random_scores = orientation_score(detector, random_crops, orientation)
+        random_scores = orientation_score(detector, random, orientation)
         effect_sizes.append(float((top_scores[:, None] > random_scores[None, :]).mean()))
+    evidence.record("photographs streamed", top.count)
     evidence.at_least("median P(top crop outscores random crop)", np.median(effect_sizes), 0.65,
                       ci=bootstrap_ci(effect_sizes, np.median), n=len(effect_sizes))
