@@ -1,10 +1,17 @@
-"""The stimulus protocol of the curve family: what discovery looked at, and what confirmation looks at instead.
+"""The stimulus protocols of the families: what discovery looked at, and what confirmation looks at instead.
 
-Discovery (`python -m probes.discover curves`) finds the family on black-on-white curves at radii of 0.2, 0.3
-and 0.4 receptive fields, stroke 0.04 fields (DISCOVERY). Claims confirm on what discovery did not use
+Curves. Discovery (`python -m probes.discover curves`) finds the family on black-on-white curves at radii of 0.2,
+0.3 and 0.4 receptive fields, stroke 0.04 fields (DISCOVERY). Claims confirm on what discovery did not use
 (CONFIRMATION): radii 0.25 and 0.35, stroke 0.06, dark violet on cream, and 72 orientations.
+
+High-low frequency detectors. Discovery (`python -m probes.discover high_low`) uses boundaries between a fine
+plaid of period 0.1 receptive fields and a coarse one of 0.5, contrast 0.8, 36 orientations (HIGH_LOW_DISCOVERY).
+Claims confirm on periods 0.14 and 0.7, contrast 0.6, 72 orientations (HIGH_LOW_CONFIRMATION).
 """
 from probes.discover.curves import DISCOVERY  # noqa: F401  (one place to read both)
+from probes.discover.high_low import DISCOVERY as HIGH_LOW_DISCOVERY  # noqa: F401
 
 CONFIRMATION = dict(orientations=72, radius_fractions=(0.25, 0.35), width_fraction=0.06,
                     foreground=(0.2, 0.1, 0.35), background=(0.95, 0.9, 0.8), span=120.0)
+
+HIGH_LOW_CONFIRMATION = dict(orientations=72, high_period_fraction=0.14, low_period_fraction=0.7, contrast=0.6)

@@ -45,7 +45,9 @@ def _sensitivity(model: Model, layer: str, side: int, trials: int = 3) -> tuple[
             if activation.dim() != 4:
                 raise ValueError(f"layer {layer!r} has no spatial extent (shape {tuple(activation.shape)})")
             height, width = activation.shape[-2:]
-            activation[0, :, height // 2, width // 2].sum().backward()
+            # a random mix of the channels: a plain sum cancels units that are each other's negative
+            mix = torch.rand(activation.shape[1], generator=generator).to(activation.device) + 0.5
+            (activation[0, :, height // 2, width // 2] * mix).sum().backward()
         seen += image.grad[0].abs().sum(0).cpu()
     return seen, (height, width)
 

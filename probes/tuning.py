@@ -19,9 +19,13 @@ class TuningCurve:
     orientations: np.ndarray
     responses: np.ndarray
 
-    def _resultant(self) -> complex:
+    def _resultant(self, harmonic: int = 1) -> complex:
         weights = np.clip(np.asarray(self.responses, dtype=float), 0, None)
-        return complex(np.sum(weights * np.exp(1j * np.deg2rad(self.orientations))))
+        return complex(np.sum(weights * np.exp(1j * harmonic * np.deg2rad(self.orientations))))
+
+    def _strength(self, harmonic: int) -> float:
+        total = float(np.sum(np.clip(self.responses, 0, None)))
+        return abs(self._resultant(harmonic)) / total if total > 0 else 0.0
 
     @property
     def peak(self) -> float:
@@ -35,8 +39,7 @@ class TuningCurve:
     @property
     def vector_strength(self) -> float:
         """|resultant| / total rectified response: 1 for a single orientation, 0 for a flat curve."""
-        total = float(np.sum(np.clip(self.responses, 0, None)))
-        return abs(self._resultant()) / total if total > 0 else 0.0
+        return self._strength(1)
 
     @property
     def circular_variance(self) -> float:
@@ -67,6 +70,22 @@ class TuningCurve:
                 k += 1
             width += (k - 1) * step
         return float(min(width, 360.0))
+
+
+def orientation_selectivity(orientations, responses, period: float = 360.0) -> float:
+    """(R_peak - R_orthogonal) / (R_peak + R_orthogonal) of rectified responses, R_orthogonal the larger response
+    at the sampled orientations nearest to 90 degrees either side of the peak: 1 for a unit silent across its
+    preferred orientation (a cosine-tuned edge unit too), 0 for no preference. `period`: 360 for directions, 180
+    for axes (gratings)."""
+    orientations = np.asarray(orientations, dtype=float)
+    responses = np.clip(np.asarray(responses, dtype=float), 0, None)
+    top = int(np.argmax(responses))
+    peak = responses[top]
+    if peak <= 0:
+        return 0.0
+    orthogonal = max(responses[int(np.argmin(circular_distance(orientations, orientations[top] + side, period)))]
+                     for side in (90.0, -90.0))
+    return float((peak - orthogonal) / (peak + orthogonal))
 
 
 def circular_correlation(a, b) -> float:

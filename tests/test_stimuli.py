@@ -3,7 +3,7 @@ import math
 import torch
 from hypothesis import given, settings
 
-from probes.stimuli.sets import arcs, corner_set, curve_set, high_low, line_set, outlines
+from probes.stimuli.sets import arcs, corner_set, curve_set, grating_set, high_low, line_set, outlines
 from probes.stimuli.strategies import angles, circles, curves, high_lows, lines
 
 SIZE = 65
@@ -62,3 +62,11 @@ def test_every_strategy_renders_a_valid_image(curve, line, angle, circle, bounda
     for stimulus in (curve, line, angle, circle, boundary):
         image = stimulus.render(SIZE)
         assert image.shape == (1, 3, SIZE, SIZE) and 0 <= image.min() and image.max() <= 1
+
+
+def test_gratings_run_across_their_axis_and_the_opposite_direction_is_the_same_axis():
+    gratings = grating_set(41, orientations=4, period=8.0, phases=2)
+    assert gratings.images.shape == (8, 3, 41, 41)
+    vertical_stripes = gratings.images[0, 0]  # axis 0: the wave travels along x, constant along y
+    assert torch.allclose(vertical_stripes[0], vertical_stripes[-1]) and vertical_stripes[20].std() > 0.2
+    assert torch.equal(gratings.params["orientation"], torch.tensor([0.0, 0, 45, 45, 90, 90, 135, 135]))

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from probes.tuning import TuningCurve, circular_correlation, circular_distance, tuning_curves
+from probes.tuning import (TuningCurve, circular_correlation, circular_distance, orientation_selectivity,
+                           tuning_curves)
 
 ANGLES = np.arange(0, 360, 5.0)
 
@@ -42,3 +43,12 @@ def test_tuning_curves_average_over_other_parameters():
     responses = np.array([[1.0], [0.0], [3.0], [0.0]])
     (curve,) = tuning_curves(responses, orientation)
     assert curve.responses.tolist() == [2.0, 0.0]
+
+
+def test_orientation_selectivity_of_an_edge_unit_and_of_an_untuned_unit():
+    directions = np.arange(0, 360, 10.0)
+    cosine_edge = np.clip(np.cos(np.deg2rad(directions - 40)), 0, None)
+    assert orientation_selectivity(directions, cosine_edge) > 0.95
+    assert orientation_selectivity(directions, np.ones_like(directions)) == 0.0
+    axes = np.arange(0, 180, 15.0)  # gratings: orientation is an axis, orthogonal is 90 away modulo 180
+    assert orientation_selectivity(axes, np.cos(np.deg2rad(axes - 165)) ** 2, period=180.0) > 0.95

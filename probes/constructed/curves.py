@@ -159,7 +159,8 @@ def planted_atlas() -> Atlas:
                          {k: 22.5 * k for k in range(CURVES)}),
         "circles": family("shapes", range(3), "circle readers of the curve family"),
         "squares": family("shapes", range(3, 6), "square readers of the straight-line units"),
-        "edges": family("edges", range(EDGES), "oriented edge detectors, direction 22.5k"),
+        "edges": family("edges", range(EDGES), "oriented edge detectors, direction 22.5k",
+                        {k: 22.5 * k for k in range(EDGES)}),
         "lines": family("edges", range(EDGES, EDGES + LINES), "dark-line detectors, orientation 22.5k"),
     })
 

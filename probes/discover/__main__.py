@@ -1,12 +1,16 @@
-"""``python -m probes.discover curves --model NAME [--atlas PATH] [--images DIR]``
+"""``python -m probes.discover {curves,high_low,edges} --model NAME [--atlas PATH] [--images DIR]``
 
-Screens the model's layers for a curve-detector family on the discovery stimuli and the discovery half
-of the natural images, prints what it found per layer, and writes the family into the atlas.
+Screens the model's layers for a family (curve detectors, high-low frequency detectors, or the first oriented
+edge detectors) on the family's discovery stimuli and the discovery half of the natural images, prints what it
+found per layer, and writes the family into the atlas. A family's screen module may set MIN_FIELD (smallest
+receptive field screened), EARLIEST (stop at the first layer holding a family), and its own choose_family and
+family_gap; probes/discover/screening.py has the defaults.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import os
 import sys
 import time
@@ -16,6 +20,8 @@ from probes.addressing import UnknownNameError
 from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, load_model
 
 REPO = Path(__file__).resolve().parents[2]
+SCREENS = {"curves": "probes.discover.curves", "high_low": "probes.discover.high_low",  # family -> its screen
+           "edges": "probes.discover.edges"}
 
 
 def default_images() -> Path:
@@ -25,7 +31,7 @@ def default_images() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m probes.discover", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("family", choices=["curves"], help="which family to screen for")
+    parser.add_argument("family", choices=sorted(SCREENS), help="which family to screen for")
     parser.add_argument("--model", default="efficientnet_lite0", help="zoo name or package.module:factory")
     parser.add_argument("--atlas", type=Path, help="atlas file to write (default: atlases/<model>.json)")
     parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
@@ -34,21 +40,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stride", type=int, default=None,
                         help="screen only the spatial layers at this stride (e.g. 8, where lite0's and InceptionV1's "
                              "curve families sit); default: every layer, as --min-field says")
-    parser.add_argument("--min-field", type=int, default=16, help="smallest receptive field screened (default: 16 px)")
+    parser.add_argument("--min-field", type=int, default=None,
+                        help="smallest receptive field screened (default: the family's, 16 px for curves)")
     parser.add_argument("--budget", type=float, default=1800.0,
                         help="seconds of screening, after which the remaining layers are listed as not screened")
     parser.add_argument("--max-images", type=int, default=500, help="natural images used for the drive criterion")
     args = parser.parse_args(argv)
 
     from probes.atlas import Atlas, Family, Provenance, default_atlas_path
-    from probes.discover.curves import DISCOVERY, candidate_layers, choose_family, layers_at_stride, screen_layer
+    from probes.discover import screening
     from probes.images import load_image_folder, split
+
+    family_screen = importlib.import_module(SCREENS[args.family])
+    choose_family = getattr(family_screen, "choose_family", screening.choose_family)
+    family_gap = getattr(family_screen, "family_gap", lambda found: found.largest_gap)
+    min_field = args.min_field or getattr(family_screen, "MIN_FIELD", screening.MIN_FIELD)
 
     try:
         model = load_model(args.model)
-        layers = args.layers or candidate_layers(model, args.min_field)
+        layers = args.layers or screening.candidate_layers(model, min_field)
         if args.stride and not args.layers:
-            layers = layers_at_stride(model, args.stride)
+            layers = screening.layers_at_stride(model, args.stride)
         for layer in layers:
             model.layer(layer)
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
@@ -66,25 +78,27 @@ def main(argv: list[str] | None = None) -> int:
             skipped = layers[len(screens):]
             print(f"budget of {args.budget:.0f} s spent: {len(skipped)} layers not screened ({', '.join(skipped)})")
             break
-        screens.append(screen_layer(model, layer, natural.images))
+        screens.append(family_screen.screen_layer(model, layer, natural.images))
+        if getattr(family_screen, "EARLIEST", False) and choose_family(screens[-1:]):
+            print(f"{layer} holds a family: layers after it not screened")
+            break
     print(f"{'layer':<22} {'field':>5} {'units':>5} {'family':>6} {'largest gap':>11}")
-    for screen in screens:
-        print(f"{screen.layer:<22} {screen.receptive_field:>5} {len(screen.units):>5} {len(screen.family):>6} "
-              f"{screen.largest_gap:>10.0f}°")
+    for layer_screen in screens:
+        print(f"{layer_screen.layer:<22} {layer_screen.receptive_field:>5} {len(layer_screen.units):>5} "
+              f"{len(layer_screen.family):>6} {family_gap(layer_screen):>10.0f}°")
     best = choose_family(screens)
     atlas_path = args.atlas or default_atlas_path(model.name)
     if best is None:
-        print(f"no curve family found in {model.name}; atlas unchanged")
+        print(f"no {args.family} family found in {model.name}; atlas unchanged")
         return 1
     family = Family(
         layer=best.layer,
         units=[u.unit for u in best.family],
         preferred_orientation={u.unit: round(u.preferred_orientation, 1) for u in best.family},
         provenance=Provenance(
-            method="probes.discover curves: screen of "
-                   f"{len(layers)} layers (vector strength, radius stability, curve/line ratio, natural drive); "
+            method=f"probes.discover {args.family}: screen of {len(layers)} layers ({family_screen.CRITERIA}); "
                    f"command: python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}",
-            data=f"synthetic discovery stimuli {DISCOVERY}; natural images: discovery half (even positions) of "
+            data=f"synthetic discovery stimuli {family_screen.DISCOVERY}; natural images: discovery half (even positions) of "
                  f"{Path(folder).name} ({len(natural)} images)",
             date=datetime.date.today().isoformat(),
             tool="probes.discover",
@@ -92,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
-    atlas.with_family("curves", family).save(atlas_path)
-    print(f"curve family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")
+    atlas.with_family(args.family, family).save(atlas_path)
+    print(f"{args.family} family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")
     return 0
 
 

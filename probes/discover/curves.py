@@ -18,12 +18,13 @@ leave a family, which keeps a screen of every layer affordable.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 import torch
 
-from probes.capture import capture
+from probes.discover.screening import (  # noqa: F401  (re-exported: one place per family)
+    MAX_GAP, MIN_DRIVE, MIN_FAMILY, LayerScreen, candidate_layers, choose_family, divide_drive_by_natural,
+    layers_at_stride)
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set, line_set
@@ -32,14 +33,11 @@ from probes.tuning import TuningCurve, centre_responses, circular_distance
 MIN_VECTOR_STRENGTH = 0.6
 MAX_RADIUS_DRIFT = 30.0  # degrees
 MIN_CURVE_LINE_RATIO = 2.0
-MIN_DRIVE = 0.5
-MIN_FAMILY = 5
-MAX_GAP = 135.0  # degrees
-MIN_FIELD = 16  # pixels
 
 # The discovery stimulus set; confirmation claims use other radii, widths and colours.
 DISCOVERY = dict(orientations=36, radius_fractions=(0.2, 0.3, 0.4), width_fraction=0.04,
                  foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0), span=120.0)
+CRITERIA = "vector strength, radius stability, curve/line ratio, natural drive"
 
 
 @dataclass
@@ -59,66 +57,6 @@ class UnitScreen:
     @property
     def qualifies(self) -> bool:
         return self.passes_stimuli and self.drive >= MIN_DRIVE
-
-
-@dataclass
-class LayerScreen:
-    layer: str
-    receptive_field: int
-    units: list[UnitScreen] = field(default_factory=list)
-
-    @property
-    def family(self) -> list[UnitScreen]:
-        return sorted((u for u in self.units if u.qualifies), key=lambda u: u.preferred_orientation)
-
-    @property
-    def largest_gap(self) -> float:
-        angles = sorted(u.preferred_orientation for u in self.family)
-        if len(angles) < 2:
-            return 360.0
-        gaps = np.diff(angles + [angles[0] + 360.0])
-        return float(gaps.max())
-
-
-def candidate_layers(model: Model, min_field: int = MIN_FIELD) -> list[str]:
-    """Spatial layers, in forward order, whose receptive field is at least `min_field` pixels and fits the input.
-    Fields only grow with depth, so the search stops at the first layer that sees more than the input."""
-    from probes.capture import layer_shapes
-
-    chosen = []
-    for name, shape in layer_shapes(model).items():
-        if len(shape) != 3:
-            continue
-        field_ = receptive_field(model, name)
-        if field_.clipped or field_.size > model.input_size:
-            break
-        if field_.size >= min_field:
-            chosen.append(name)
-    return chosen
-
-
-def layers_at_stride(model: Model, stride: int) -> list[str]:
-    """Spatial layers, in forward order, whose maps are the input size divided by `stride` (rounded up)."""
-    import math
-
-    from probes.capture import layer_shapes
-
-    size = math.ceil(model.input_size / stride)
-    return [name for name, shape in layer_shapes(model).items() if len(shape) == 3 and shape[-1] == size]
-
-
-def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
-    eligible = [s for s in screens if len(s.family) >= MIN_FAMILY and s.largest_gap <= MAX_GAP]
-    if not eligible:
-        return None
-    return max(eligible, key=lambda s: float(np.median([u.vector_strength for u in s.family])))
-
-
-def natural_drive(model: Model, layer: str, images: torch.Tensor) -> torch.Tensor:
-    """Each unit's 99th-percentile response over all positions of the natural images."""
-    acts = capture(model, images, layer)[layer]
-    flat = acts.transpose(0, 1).reshape(acts.shape[1], -1)
-    return torch.quantile(flat[:, :: max(1, flat.shape[1] // 200_000)], 0.99, dim=1)
 
 
 def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
@@ -151,11 +89,4 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
         screen.units.append(UnitScreen(unit, float(mean_tuning.preferred_orientation),
                                        float(mean_tuning.vector_strength), float(drift), float(ratio),
                                        drive=float(by_radius[:, :, unit].max())))  # the peak, until divided below
-    if sum(u.passes_stimuli for u in screen.units) >= MIN_FAMILY:
-        natural = natural_drive(model, layer, natural_images)
-        for unit in screen.units:
-            unit.drive /= max(float(natural[unit.unit]), 1e-6)
-    else:  # no family here whatever the photographs say: skip the costly pass
-        for unit in screen.units:
-            unit.drive = 0.0
-    return screen
+    return divide_drive_by_natural(screen, model, natural_images)

@@ -177,3 +177,43 @@ def high_low(size: int, orientation: Tensor, high: Tensor, low: Tensor, contrast
     texture = mix * plaid(high) + (1 - mix) * plaid(low)
     image = 0.5 + 0.5 * contrast * texture
     return image.unsqueeze(1).expand(-1, 3, -1, -1).clamp(0, 1)
+
+
+def luminance_edge(size: int, orientation: Tensor, contrast: float = 0.8) -> Tensor:
+    """A plain brightness step through the centre, brighter on the side `orientation` points to, no texture:
+    the boundary a high-low frequency detector must not mistake for its own."""
+    x, y = _grid(size)
+    theta = torch.deg2rad(orientation).view(-1, 1, 1)
+    side = x * torch.cos(theta) + y * torch.sin(theta)
+    image = 0.5 + 0.5 * contrast * ((side + 0.5).clamp(0, 1) * 2 - 1)
+    return image.unsqueeze(1).expand(-1, 3, -1, -1).clamp(0, 1)
+
+
+def grating(size: int, orientation: Tensor, period: Tensor, phase: Tensor, contrast: float = 0.8) -> Tensor:
+    """Sinusoidal luminance gratings whose stripes run across `orientation` (degrees; the wave travels along it,
+    so a grating of orientation t and one of t + 180 are the same stimulus), grey mean."""
+    x, y = _grid(size)
+    theta = torch.deg2rad(orientation).view(-1, 1, 1)
+    along = x * torch.cos(theta) + y * torch.sin(theta)
+    wave = torch.sin(2 * math.pi * along / period.view(-1, 1, 1) + phase.view(-1, 1, 1))
+    return (0.5 + 0.5 * contrast * wave).unsqueeze(1).expand(-1, 3, -1, -1).clamp(0, 1)
+
+
+def grating_set(size: int, *, orientations: int, period: float, phases: int = 4, contrast: float = 0.8) -> StimulusSet:
+    """Gratings at `orientations` evenly spaced axes over half a turn, each at `phases` evenly spaced phases."""
+    params = factorial(orientation=torch.arange(orientations) * 180.0 / orientations,
+                       phase=torch.arange(phases) * 2 * math.pi / phases)
+    n = len(params["orientation"])
+    return StimulusSet(grating(size, params["orientation"], torch.full((n,), float(period)), params["phase"],
+                               contrast), params)
+
+
+def high_low_set(size: int, *, orientations: int, high_period: float, low_period: float,
+                 contrast: float = 0.8) -> StimulusSet:
+    """High-low boundaries at `orientations` evenly spaced orientations over 360 degrees, with the fine texture's
+    and the coarse texture's periods in pixels."""
+    params = factorial(orientation=torch.arange(orientations) * 360.0 / orientations)
+    n = len(params["orientation"])
+    images = high_low(size, params["orientation"], torch.full((n,), 1.0 / high_period),
+                      torch.full((n,), 1.0 / low_period), contrast)
+    return StimulusSet(images, params)

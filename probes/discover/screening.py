@@ -1,0 +1,91 @@
+"""What every family's screen shares: a layer's screened units, the candidate layers, the choice of the family's
+layer, and the natural-image drive.
+
+A family screen (probes/discover/curves.py, probes/discover/high_low.py) scores each unit of a layer on its own
+discovery stimuli; its unit records have `unit`, `preferred_orientation`, `vector_strength` and `qualifies`.
+Among layers whose qualifying units number at least MIN_FAMILY and leave no orientation gap wider than MAX_GAP,
+the family is the one with the highest median vector strength.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from probes.capture import capture, layer_shapes
+from probes.models.zoo import Model
+from probes.receptive_field import receptive_field
+
+MIN_DRIVE = 0.5  # a unit's peak stimulus response over its 99th-percentile response on photographs
+MIN_FAMILY = 5
+MAX_GAP = 135.0  # degrees
+MIN_FIELD = 16  # pixels
+
+
+@dataclass
+class LayerScreen:
+    layer: str
+    receptive_field: int
+    units: list = field(default_factory=list)
+
+    @property
+    def family(self) -> list:
+        return sorted((u for u in self.units if u.qualifies), key=lambda u: u.preferred_orientation)
+
+    @property
+    def largest_gap(self) -> float:
+        angles = sorted(u.preferred_orientation for u in self.family)
+        if len(angles) < 2:
+            return 360.0
+        gaps = np.diff(angles + [angles[0] + 360.0])
+        return float(gaps.max())
+
+
+def candidate_layers(model: Model, min_field: int = MIN_FIELD) -> list[str]:
+    """Spatial layers, in forward order, whose receptive field is at least `min_field` pixels and fits the input.
+    Fields only grow with depth, so the search stops at the first layer that sees more than the input."""
+    chosen = []
+    for name, shape in layer_shapes(model).items():
+        if len(shape) != 3:
+            continue
+        field_ = receptive_field(model, name)
+        if field_.clipped or field_.size > model.input_size:
+            break
+        if field_.size >= min_field:
+            chosen.append(name)
+    return chosen
+
+
+def layers_at_stride(model: Model, stride: int) -> list[str]:
+    """Spatial layers, in forward order, whose maps are the input size divided by `stride` (rounded up)."""
+    size = math.ceil(model.input_size / stride)
+    return [name for name, shape in layer_shapes(model).items() if len(shape) == 3 and shape[-1] == size]
+
+
+def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
+    eligible = [s for s in screens if len(s.family) >= MIN_FAMILY and s.largest_gap <= MAX_GAP]
+    if not eligible:
+        return None
+    return max(eligible, key=lambda s: float(np.median([u.vector_strength for u in s.family])))
+
+
+def natural_drive(model: Model, layer: str, images: torch.Tensor) -> torch.Tensor:
+    """Each unit's 99th-percentile response over all positions of the natural images."""
+    acts = capture(model, images, layer)[layer]
+    flat = acts.transpose(0, 1).reshape(acts.shape[1], -1)
+    return torch.quantile(flat[:, :: max(1, flat.shape[1] // 200_000)], 0.99, dim=1)
+
+
+def divide_drive_by_natural(screen: LayerScreen, model: Model, natural_images: torch.Tensor) -> LayerScreen:
+    """Turn each unit's `drive` (its peak stimulus response) into a fraction of its natural drive. Only layers
+    whose stimulus criteria already leave a family pay for the pass over the photographs; elsewhere drive is 0."""
+    if sum(u.passes_stimuli for u in screen.units) >= MIN_FAMILY:
+        natural = natural_drive(model, screen.layer, natural_images)
+        for unit in screen.units:
+            unit.drive /= max(float(natural[unit.unit]), 1e-6)
+    else:
+        for unit in screen.units:
+            unit.drive = 0.0
+    return screen
