@@ -11,7 +11,6 @@ Predictions, fixed before lite1 and lite2 were screened:
   same units  at least half of the atlas's family units qualify again
 Null twin: nothing qualifies on random weights. Positive control: constructed_curves_twin.
 """
-import torch
 
 from fixtures import claim
 from fixtures.data import require_family
