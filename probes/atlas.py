@@ -5,6 +5,7 @@ One JSON file per model (``atlases/<model>.json``):
     {"schema": 1, "model": "efficientnet_lite0",
      "families": {"curves": {"layer": "blocks.5.expand", "units": [196, 85, ...],
                              "preferred_orientation": {"196": 47.0, ...},          (optional)
+                             "partners": {"12": 40, "40": 12},   (optional: mirror partners, facing families)
                              "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
 
 Every family records how, when and on what data it was found, so a claim can confirm it on other data.
@@ -46,6 +47,7 @@ class Family:
     provenance: Provenance
     preferred_orientation: dict[int, float] = field(default_factory=dict)
     description: str = ""
+    partners: dict[int, int] = field(default_factory=dict)  # unit -> its mirror partner (facing families)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Atlas:
             where = f" ({self.path})" if self.path else ""
             raise UnknownNameError(f"family in the atlas of {self.model}{where}", name, self.families) from None
 
-    def with_family(self, name: str, family: Family) -> "Atlas":
+    def with_family(self, name: str, family: Family) -> Atlas:
         return replace(self, families={**self.families, name: family})
 
     def to_dict(self) -> dict:
@@ -69,6 +71,7 @@ class Atlas:
         for name, family in self.families.items():
             entry = asdict(family)
             entry["preferred_orientation"] = {str(k): v for k, v in family.preferred_orientation.items()}
+            entry["partners"] = {str(k): v for k, v in family.partners.items()}
             families[name] = {k: v for k, v in entry.items() if v not in ({}, "")}
         return {"schema": SCHEMA, "model": self.model, "families": families}
 
@@ -84,7 +87,7 @@ class Atlas:
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Atlas":
+    def load(cls, path: str | os.PathLike) -> Atlas:
         path = Path(path)
         try:
             data = json.loads(path.read_text())
@@ -118,7 +121,7 @@ def _parse(data, path) -> Atlas:
     for name, entry in _expect(path, "families", data.get("families"), dict, "an object").items():
         where = f"families.{name}"
         _expect(path, where, entry, dict, "an object")
-        unknown = set(entry) - {"layer", "units", "preferred_orientation", "provenance", "description"}
+        unknown = set(entry) - {"layer", "units", "preferred_orientation", "partners", "provenance", "description"}
         if unknown:
             _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         layer = _expect(path, f"{where}.layer", entry.get("layer"), str, "a layer name")
@@ -136,11 +139,18 @@ def _parse(data, path) -> Atlas:
                 _fail(path, f"{where}.preferred_orientation.{key}", "is not one of the family's units")
             orientations[int(key)] = float(_expect(path, f"{where}.preferred_orientation.{key}", value,
                                                    (int, float), "an angle in degrees"))
+        partners = {}
+        for key, value in _expect(path, f"{where}.partners", entry.get("partners", {}), dict, "an object").items():
+            if not key.isdigit() or int(key) not in units:
+                _fail(path, f"{where}.partners.{key}", "is not one of the family's units")
+            if _expect(path, f"{where}.partners.{key}", value, int, "a unit index") not in units:
+                _fail(path, f"{where}.partners.{key}", f"partner {value} is not one of the family's units")
+            partners[int(key)] = value
         raw = _expect(path, f"{where}.provenance", entry.get("provenance"), dict, "an object")
         for required in ("method", "data", "date", "tool"):
             _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
         provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
-        families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""))
+        families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners)
     return Atlas(model, families, Path(path))
 
 

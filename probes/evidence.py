@@ -7,8 +7,8 @@ instrument error, never a refutation.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -109,3 +109,10 @@ def wilson_ci(successes: int, total: int, confidence: float = 0.95) -> tuple[flo
         return 0.0, 1.0
     interval = binomtest(successes, total).proportion_ci(confidence_level=confidence, method="wilson")
     return float(interval.low), float(interval.high)
+
+
+def bootstrap_over(n: int, statistic: Callable[[np.ndarray], float], *, resamples: int = 500,
+                   seed: int = 0) -> tuple[float, float]:
+    """Bootstrap interval of `statistic(indices)` when the samples are n photographs (or stimuli) that several
+    arrays share: resample the indices, let the statistic index its arrays."""
+    return bootstrap_ci(np.arange(n), lambda idx: statistic(idx.astype(int)), resamples=resamples, seed=seed)

@@ -56,7 +56,7 @@ class ImageSet:
                         self.source, digest)
 
 
-def _wnid(path: Path) -> str | None:
+def wnid_of(path: Path) -> str | None:
     for part in (path.stem, path.parent.name):
         match = WNID.match(part)
         if match:
@@ -107,7 +107,7 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     (keyed by file names, sizes, times and preprocessing) so later sessions skip JPEG decoding.
     """
     every = list_images(folder)
-    wnids = sorted({w for w in (_wnid(p) for p in every) if w})  # over the whole folder, before `limit`
+    wnids = sorted({w for w in (wnid_of(p) for p in every) if w})  # over the whole folder, before `limit`
     paths = every[:limit]
     cache_dir = default_cache_dir() if cache_dir == "default" else (Path(cache_dir) if cache_dir else None)
     cache = _cache_file(paths, preprocessing, cache_dir) if cache_dir else None
@@ -126,7 +126,7 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
     if not kept:
         raise ImageFolderError(f"no readable image in {str(folder)!r}; {HOW_TO_POINT}")
     index = {wnid: i for i, wnid in enumerate(wnids)}
-    labels = torch.tensor([index.get(_wnid(path), -1) for path, _ in kept])
+    labels = torch.tensor([index.get(wnid_of(path), -1) for path, _ in kept])
     images = torch.stack([tensor for _, tensor in kept])
     names = [path.name for path, _ in kept]
     digest = image_list_digest([path for path, _ in kept], preprocessing)

@@ -1,10 +1,11 @@
-"""``python -m probes.discover {curves,high_low,edges} --model NAME [--atlas PATH] [--images DIR]``
+"""``python -m probes.discover {curves,high_low,edges,facing} --model NAME [--atlas PATH] [--images DIR]``
 
 Screens the model's layers for a family (curve detectors, high-low frequency detectors, or the first oriented
 edge detectors) on the family's discovery stimuli and the discovery half of the natural images, prints what it
 found per layer, and writes the family into the atlas. A family's screen module may set MIN_FIELD (smallest
 receptive field screened), EARLIEST (stop at the first layer holding a family), and its own choose_family and
-family_gap; probes/discover/screening.py has the defaults.
+family_gap; probes/discover/screening.py has the defaults. A screen that finds more than one family at once
+(facing: mirror pairs and the union units after them) has its own `discover` instead.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, load_mo
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENS = {"curves": "probes.discover.curves", "high_low": "probes.discover.high_low",  # family -> its screen
-           "edges": "probes.discover.edges"}
+           "edges": "probes.discover.edges", "facing": "probes.discover.facing"}
 
 
 def default_images() -> Path:
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     natural = split(load_image_folder(folder, model.preprocessing), "discovery")
     natural = natural.subset(range(min(args.max_images, len(natural))))
 
+    atlas_path = args.atlas or default_atlas_path(model.name)
+    if hasattr(family_screen, "discover"):
+        return _write_facing(args, argv, model, natural, folder, atlas_path, family_screen)
+
     from tqdm.auto import tqdm
 
     screens, started = [], time.monotonic()
@@ -87,7 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{layer_screen.layer:<22} {layer_screen.receptive_field:>5} {len(layer_screen.units):>5} "
               f"{len(layer_screen.family):>6} {family_gap(layer_screen):>10.0f}°")
     best = choose_family(screens)
-    atlas_path = args.atlas or default_atlas_path(model.name)
     if best is None:
         print(f"no {args.family} family found in {model.name}; atlas unchanged")
         return 1
@@ -108,6 +112,35 @@ def main(argv: list[str] | None = None) -> int:
     atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
     atlas.with_family(args.family, family).save(atlas_path)
     print(f"{args.family} family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")
+    return 0
+
+
+def _write_facing(args, argv, model, natural, folder, atlas_path, screen) -> int:
+    from probes.atlas import Atlas, Family, Provenance
+
+    facing_layer, pairs, union_layer, union_units, notes = screen.discover(model, natural, layers=args.layers)
+    print("\n".join(notes))
+    if not pairs:
+        print(f"no facing pairs found in {model.name}; atlas unchanged")
+        return 1
+    command = f"python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}"
+
+    def provenance(what: str) -> Provenance:
+        return Provenance(method=f"probes.discover facing ({what}): {screen.CRITERIA}; command: {command}",
+                          data=f"{screen.DISCOVERY}: discovery half (even positions) of {Path(folder).name} "
+                               f"({len(natural)} images)",
+                          date=datetime.date.today().isoformat(), tool="probes.discover", notes="; ".join(notes))
+
+    partners = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
+    atlas = atlas.with_family("facing", Family(facing_layer, sorted(partners), provenance("mirror pairs"),
+                                               partners=partners, description="facing units and mirror partners"))
+    if union_units:
+        atlas = atlas.with_family("facing_union", Family(union_layer, union_units, provenance("union units"),
+                                                         description="dog-selective units answering both facings"))
+    atlas.save(atlas_path)
+    print(f"facing pairs of {model.name}: {facing_layer} {pairs}; union units: {union_layer} {union_units}\n"
+          f"written to {atlas_path}")
     return 0
 
 
