@@ -23,15 +23,8 @@ from dataclasses import dataclass
 import torch
 
 from probes.discover.screening import (  # noqa: F401  (re-exported: one place per family)
-    MAX_GAP,
-    MIN_DRIVE,
-    MIN_FAMILY,
-    LayerScreen,
-    candidate_layers,
-    choose_family,
-    divide_drive_by_natural,
-    layers_at_stride,
-)
+    MAX_GAP, MIN_DRIVE, MIN_FAMILY, LayerScreen, candidate_layers, choose_family, divide_drive_by_natural,
+    layers_at_stride)
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set, line_set

@@ -19,12 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from probes.discover.screening import (
-    MIN_DRIVE,
-    MIN_FAMILY,
-    LayerScreen,
-    divide_drive_by_natural,
-)
+from probes.discover.screening import MIN_DRIVE, MIN_FAMILY, LayerScreen, divide_drive_by_natural
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import luminance_edge
