@@ -1,0 +1,88 @@
+"""What a unit's top photographs mean, from the WordNet hierarchy above their classes (probes/wordnet.py).
+
+A unit is coherent when its top photographs' classes are closer in WordNet than random photographs' are
+(`coherence`, mean pairwise Wu-Palmer similarity). Its top photographs fall into concept clusters
+(`concept_clusters`: average linkage, merged while the mean similarity is at least RELATED, so two clusters are
+unrelated by construction); each cluster names a concept, the deepest synset above all its classes, which new
+photographs can then test (`drives`). Calibration of RELATED on WordNet alone: sports car/minivan 0.79,
+Chihuahua/tabby 0.75 (related); goldfish/shark 0.67, Chihuahua/black swan 0.62, Chihuahua/sports car 0.28
+(unrelated); random pairs of ImageNet classes: median 0.36, 95th percentile 0.72.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from probes.wordnet import WordNet
+
+RELATED = 0.7
+TOP_K = 10
+MIN_CLUSTER = 2
+DRIVE = 2.0  # a concept drives a unit when its photographs' mean response is this many times the mean over all
+
+
+def class_wnids(labels, wordnet: WordNet) -> list[str | None]:
+    """Each photograph's wnid from its ImageNet label (the position among the sorted wnids), None if unknown."""
+    wnids = sorted(wordnet.classes)
+    return [wnids[label] if 0 <= label < len(wnids) else None for label in np.asarray(labels).tolist()]
+
+
+def top_photographs(responses: np.ndarray, k: int = TOP_K) -> np.ndarray:
+    """(C, k): indices of each unit's k strongest photographs, strongest first."""
+    return np.argsort(-responses, axis=0, kind="stable")[:k].T
+
+
+def similarity_matrix(wnids: list[str], wordnet: WordNet) -> np.ndarray:
+    return np.array([[wordnet.similarity(a, b) for b in wnids] for a in wnids])
+
+
+def coherence(wnids: list[str], wordnet: WordNet) -> float:
+    """Mean pairwise similarity of the classes of a set of photographs (1: all one class)."""
+    similarity = similarity_matrix(wnids, wordnet)
+    return float(similarity[np.triu_indices(len(wnids), 1)].mean())
+
+
+def chance_coherence(wnids: list[str], wordnet: WordNet, *, k: int = TOP_K, draws: int = 200,
+                     seed: int = 0) -> np.ndarray:
+    """Coherence of `draws` random sets of k photographs from `wnids` (the null distribution)."""
+    rng = np.random.default_rng(seed)
+    return np.array([coherence([wnids[i] for i in rng.choice(len(wnids), k, replace=False)], wordnet)
+                     for _ in range(draws)])
+
+
+def concept_clusters(wnids: list[str], wordnet: WordNet) -> list[tuple[str, list[str]]]:
+    """(concept, member classes) of each cluster of at least MIN_CLUSTER photographs, largest first; the concept
+    is the deepest synset above all its members."""
+    if len(wnids) < 2:
+        return []
+    distance = 1.0 - similarity_matrix(wnids, wordnet)
+    np.fill_diagonal(distance, 0.0)
+    labels = fcluster(linkage(squareform(distance, checks=False), "average"), 1.0 - RELATED, "distance")
+    clusters = sorted((np.flatnonzero(labels == c) for c in np.unique(labels)), key=len, reverse=True)
+    return [(wordnet.common_ancestor([wnids[i] for i in members]), [wnids[i] for i in members])
+            for members in clusters if len(members) >= MIN_CLUSTER]
+
+
+def unrelated_concepts(clusters: list[tuple[str, list[str]]], wordnet: WordNet) -> list[str]:
+    """The clusters' concepts, keeping a cluster only when no kept cluster's concept lies above all its members
+    or below it (bird and grouse are one concept twice, not two)."""
+    kept: list[tuple[str, list[str]]] = []
+    for concept, members in clusters:
+        if not any(all(wordnet.is_a(m, other) for m in members) or all(wordnet.is_a(m, concept) for m in others)
+                   for other, others in kept):
+            kept.append((concept, members))
+    return [concept for concept, _ in kept]
+
+
+def drives(responses: np.ndarray, photo_wnids: list[str | None], concept: str, wordnet: WordNet) -> bool:
+    """Whether photographs of `concept` drive the unit (responses (N,)) DRIVE times above its mean; False when
+    no photograph of the concept is there to test it."""
+    inside = np.array([wordnet.is_a(w, concept) for w in photo_wnids])
+    mean = responses.mean()
+    return bool(inside.any() and mean > 0 and responses[inside].mean() >= DRIVE * mean)
+
+
+def purity(responses: np.ndarray, in_concept: np.ndarray, k: int = TOP_K) -> np.ndarray:
+    """(C,): fraction of each unit's top k photographs that show the concept."""
+    return in_concept[top_photographs(responses, k)].mean(1)

@@ -1,0 +1,47 @@
+"""WordNet concept instruments (probes/semantics.py) and linear readouts (probes/decoding.py)."""
+import numpy as np
+
+from probes.decoding import LogisticReadout, auc, shuffled_auc
+from probes.semantics import coherence, concept_clusters, drives, purity, top_photographs, unrelated_concepts
+from probes.wordnet import DOG, MOTOR_VEHICLE, WordNet
+
+WORDNET = WordNet.load()
+WNIDS = sorted(WORDNET.classes)
+DOGS, VEHICLES = WNIDS[151:156], [w for w in WNIDS if WORDNET.is_a(w, MOTOR_VEHICLE)][:5]
+
+
+def test_dogs_and_cars_make_two_unrelated_concepts():
+    concepts = unrelated_concepts(concept_clusters(DOGS + VEHICLES, WORDNET), WORDNET)
+    assert len(concepts) == 2
+    assert {WORDNET.is_a(DOGS[0], c) for c in concepts} == {True, False}
+
+
+def test_a_concept_and_its_subconcept_are_one_concept():
+    birds = [w for w in WNIDS if WORDNET.is_a(w, "n01503061")]
+    clusters = concept_clusters(birds[:10], WORDNET)
+    assert len(unrelated_concepts(clusters, WORDNET)) <= len(clusters)
+    assert len(unrelated_concepts([("n01503061", birds[:3]), (birds[0], birds[:1] * 2)], WORDNET)) == 1
+
+
+def test_one_class_is_more_coherent_than_a_mixture():
+    assert coherence(DOGS, WORDNET) > coherence(DOGS[:2] + VEHICLES[:3], WORDNET)
+
+
+def test_drives_and_purity_read_the_responses():
+    wnids = DOGS + VEHICLES
+    responses = np.array([5.0] * 5 + [0.0] * 5)
+    assert drives(responses, wnids, DOG, WORDNET) and not drives(responses, wnids, MOTOR_VEHICLE, WORDNET)
+    in_dog = np.array([WORDNET.is_a(w, DOG) for w in wnids])
+    assert purity(responses[:, None], in_dog, k=5)[0] == 1.0
+    assert top_photographs(responses[:, None], 3)[0].tolist() == [0, 1, 2]
+
+
+def test_auc_and_a_readout_of_a_separable_concept():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 20))
+    y = x[:, 3] + 0.3 * rng.normal(size=400) > 1.5
+    assert auc(np.arange(4.0), np.array([0, 0, 1, 1])) == 1.0
+    readout = LogisticReadout().fit(x[:200], y[:200])
+    assert auc(readout.score(x[200:]), y[200:]) > 0.95
+    assert np.argmax(np.abs(readout.weights)) == 3
+    assert abs(np.median(shuffled_auc(x[:200], y[:200], x[200:], y[200:])) - 0.5) < 0.15
