@@ -175,7 +175,8 @@ def build_inceptionv1(reference: Path) -> Atlas:
                 data=f"reference/inceptionv1/early-vision/{file.name}", date="2020-04-01",
                 tool="probes.atlas build-inceptionv1", notes=entry.get("comment", "")[:300])
             families[f"{layer}.{slug}"] = Family(layer, units, provenance, description=entry["name"])
-    aliases = {"curves": "mixed3b.curves", "high_low": "mixed3a.high_low_frequency"}  # the names claims ask for
+    aliases = {"curves": "mixed3b.curves", "high_low": "mixed3a.high_low_frequency",  # the names claims ask for
+               "facing": "mixed4a.oriented_dog_heads", "facing_union": "mixed4b.dog_heads"}
     for alias, key in aliases.items():
         if key in families:
             families[alias] = families[key]

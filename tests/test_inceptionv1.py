@@ -115,3 +115,17 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
     except FileNotFoundError:
         pytest.skip("no published reference data here; set ZOOM_IN_REFERENCE")
     assert set(edited) == set(curves.units) and all(len(c) == 720 for c in edited.values())
+
+
+def test_paper_units_of_the_late_claims_exist_in_the_architecture(random_inception):
+    """Dog heads (mixed4a oriented, mixed4b union), the car feature's layers: what users with the weights run."""
+    from fixtures.semantics import LATE_LAYERS
+    from probes.atlas import ATLAS_DIR, Atlas
+    from probes.capture import layer_shapes
+
+    atlas, shapes = Atlas.load(ATLAS_DIR / "inceptionv1.json"), layer_shapes(random_inception)
+    for name in ("facing", "facing_union", "mixed4c.car"):
+        family = atlas.family(name)
+        assert max(family.units) < shapes[family.layer][0]
+    assert atlas.family("mixed4c.car").units == [447]
+    assert all(layer in shapes for layer in LATE_LAYERS["inceptionv1"])
