@@ -64,3 +64,35 @@ def test_wordnet_places_imagenet_dogs_and_vehicles():
 def test_committed_hierarchy_matches_wordnet():
     committed = json.loads(DATA_FILE.read_text())
     assert derive(read_nouns(DEFAULT_WORDNET), list(committed["classes"])) == committed
+
+
+def test_facing_discovery_finds_the_planted_pair():
+    """The discovery screen on constructed_facing, whose photographs here are random images brighter on one side
+    (each "class" a dog, so the dog criterion is met by construction)."""
+    from probes.discover.facing import facing_pairs
+    from probes.mirror import selectivity
+
+    model = load_model("constructed_facing")
+    images = torch.rand(16, 3, 96, 96, generator=torch.Generator().manual_seed(1))
+    images[::2, :, :, :48] *= 0.3
+    images[1::2, :, :, 48:] *= 0.3
+    photos = peak_responses(model, images, "facing")["facing"]
+    mirrors = peak_responses(model, mirrored(images), "facing")["facing"]
+    dog_selective = selectivity(np.concatenate([photos, 0.1 * photos]), np.arange(32) < 16) >= 1.5
+    assert facing_pairs(photos, mirrors, dog_selective) == [(0, 1)]
+
+
+def test_facing_discovery_writes_pairs_and_union_of_the_constructed_network():
+    from probes.discover.facing import discover
+    from probes.images import ImageSet
+
+    model = load_model("constructed_facing")
+    dogs = torch.rand(16, 3, 96, 96, generator=torch.Generator().manual_seed(2))
+    dogs[::2, :, :, :48] *= 0.3
+    dogs[1::2, :, :, 48:] *= 0.3
+    others = 0.1 * torch.rand(16, 3, 96, 96, generator=torch.Generator().manual_seed(3))
+    images = ImageSet(torch.cat([dogs, others]), torch.tensor(list(range(151, 167)) + list(range(16))),
+                      [f"{i}.png" for i in range(32)], "synthetic")
+    facing_layer, pairs, union_layer, union_units, _ = discover(model, images)
+    assert (facing_layer, pairs, union_layer) == ("facing", [(0, 1)], "union")
+    assert 0 in union_units and not {1, 2} & set(union_units)

@@ -15,15 +15,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from probes.mirror import (
-    best_partners,
-    facing_index,
-    mirror_correlation,
-    mirrored,
-    partner_advantage,
-    peak_responses,
-    selectivity,
-)
+from probes.mirror import (best_partners, correlation_matrix, facing_index, mirror_correlation, mirrored,
+                           partner_advantage, peak_responses, selectivity)
 from probes.models.zoo import Model
 from probes.wordnet import DOG, WordNet
 
