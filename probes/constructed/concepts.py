@@ -75,7 +75,8 @@ def planted_atlas() -> Atlas:
     pure = len(CONCEPTS)
     return Atlas(NAME, {
         "polysemantic": Family("concepts", list(range(pure, pure + len(POLYSEMANTIC))), provenance,
-                               description="two unrelated concepts each: " + ", ".join(" + ".join(p) for p in POLYSEMANTIC)),
+                               description="two unrelated concepts each: "
+                                           + ", ".join(" + ".join(pair) for pair in POLYSEMANTIC)),
         "superposed": Family("mixed", list(range(pure - 1)), provenance,
                              description="motor vehicles, pure in concepts:2, spread over these units"),
     })
@@ -86,9 +87,11 @@ def load(pretrained: bool = True) -> Model:
 
     base = load_model("efficientnet_lite0")
     network = ConstructedConcepts(base.module.network).eval()
-    layers = {name: Layer(name, getattr(network, name), getattr(network, f"{name}_act")) for name in ("concepts", "mixed")}
+    layers = {name: Layer(name, getattr(network, name), getattr(network, f"{name}_act"))
+              for name in ("concepts", "mixed")}
     return Model(name=NAME, module=ImageModel(network, base.preprocessing), preprocessing=base.preprocessing,
-                 layers=layers, labels=[], weights=f"hand-set readouts (probes/constructed/concepts.py) over {base.weights}")
+                 layers=layers, labels=[],
+                 weights=f"hand-set readouts (probes/constructed/concepts.py) over {base.weights}")
 
 
 PLANTED[NAME] = planted_atlas()
