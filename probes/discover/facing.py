@@ -85,11 +85,10 @@ def discover(model: Model, images, *, layers: list[str] | None = None):
     if facing_layer is None:
         return None, [], None, [], notes
     union_layer, union_units = None, []
+    source = np.concatenate([everything[facing_layer][dog], mirror[facing_layer]])
+    summed = np.stack([source[:, a] + source[:, b] for a, b in pairs], 1)  # each pair's response, both facings
     for layer in layers[layers.index(facing_layer) + 1:][:UNION_LAYERS]:
         response = np.concatenate([everything[layer][dog], mirror[layer]])
-        summed = np.stack([np.concatenate([everything[facing_layer][dog][:, a] + everything[facing_layer][dog][:, b],
-                                           mirror[facing_layer][:, a] + mirror[facing_layer][:, b]])
-                           for a, b in pairs], 1)
         reads_pair = correlation_matrix(response, summed).max(1) >= UNION_CORRELATION
         candidates = (selectivity(everything[layer], dog) >= DOG_RATIO) & reads_pair \
             & (facing_index(everything[layer][dog], mirror[layer]) <= UNION_FACING_MAX)
