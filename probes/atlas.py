@@ -3,6 +3,7 @@
 One JSON file per model (``atlases/<model>.json``):
 
     {"schema": 1, "model": "efficientnet_lite0",
+     "late_layers": ["blocks.15.expand", "head"],     (optional: layer L and L+1 of the semantic claims)
      "families": {"curves": {"layer": "blocks.5.expand", "units": [196, 85, ...],
                              "preferred_orientation": {"196": 47.0, ...},          (optional)
                              "partners": {"12": 40, "40": 12},   (optional: mirror partners, facing families)
@@ -55,6 +56,8 @@ class Atlas:
     model: str
     families: dict[str, Family]
     path: Path | None = None
+    # (layer L, layer L+1) read by the polysemantic and superposition claims: chosen before they run, per model.
+    late_layers: tuple[str, str] | None = None
 
     def family(self, name: str) -> Family:
         try:
@@ -73,7 +76,8 @@ class Atlas:
             entry["preferred_orientation"] = {str(k): v for k, v in family.preferred_orientation.items()}
             entry["partners"] = {str(k): v for k, v in family.partners.items()}
             families[name] = {k: v for k, v in entry.items() if v not in ({}, "")}
-        return {"schema": SCHEMA, "model": self.model, "families": families}
+        late = {"late_layers": list(self.late_layers)} if self.late_layers else {}
+        return {"schema": SCHEMA, "model": self.model, **late, "families": families}
 
     def save(self, path: str | os.PathLike) -> Path:
         """Atomic: a reader never sees a half-written atlas."""
@@ -117,6 +121,12 @@ def _parse(data, path) -> Atlas:
     if data.get("schema") != SCHEMA:
         _fail(path, "schema", f"expected {SCHEMA}, got {data.get('schema')!r}")
     model = _expect(path, "model", data.get("model"), str, "a model name")
+    late_layers = None
+    if "late_layers" in data:
+        late_layers = _expect(path, "late_layers", data["late_layers"], list, "a list [layer L, layer L+1]")
+        if len(late_layers) != 2 or not all(isinstance(name, str) for name in late_layers):
+            _fail(path, "late_layers", f"expected two layer names [L, L+1], got {late_layers!r}")
+        late_layers = tuple(late_layers)
     families = {}
     for name, entry in _expect(path, "families", data.get("families"), dict, "an object").items():
         where = f"families.{name}"
@@ -151,7 +161,7 @@ def _parse(data, path) -> Atlas:
             _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
         provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
         families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners)
-    return Atlas(model, families, Path(path))
+    return Atlas(model, families, Path(path), late_layers)
 
 
 def _lenient_json(text: str):
@@ -180,7 +190,8 @@ def build_inceptionv1(reference: Path) -> Atlas:
     for alias, key in aliases.items():
         if key in families:
             families[alias] = families[key]
-    return Atlas("inceptionv1", families)
+    # The paper's car feature is mixed4c:447 (early-vision catalogue), spread over mixed4d.
+    return Atlas("inceptionv1", families, late_layers=("mixed4c", "mixed4d"))
 
 
 def main(argv: list[str] | None = None) -> int:

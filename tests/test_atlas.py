@@ -33,6 +33,8 @@ def test_round_trip(tmp_path):
     (lambda d: d["families"]["curves"].pop("layer"), r"families\.curves\.layer: expected a layer name"),
     (lambda d: d["families"]["curves"]["preferred_orientation"].__setitem__("9", 1.0), "not one of the family's units"),
     (lambda d: d["families"]["curves"]["provenance"].pop("date"), r"provenance\.date"),
+    (lambda d: d.__setitem__("late_layers", ["blocks.15.expand"]), r"late_layers: expected two layer names"),
+    (lambda d: d.__setitem__("late_layers", "head"), r"late_layers: expected a list"),
 ])
 def test_malformed_atlas_names_file_entry_and_problem(tmp_path, mutate, message):
     data = json.loads(json.dumps(GOOD))
@@ -41,6 +43,14 @@ def test_malformed_atlas_names_file_entry_and_problem(tmp_path, mutate, message)
     with pytest.raises(AtlasError, match=message) as error:
         Atlas.load(path)
     assert str(path) in str(error.value)
+
+
+def test_late_layers_survive_a_round_trip_and_a_new_family(tmp_path):
+    atlas = Atlas.load(write(tmp_path, {**GOOD, "late_layers": ["blocks.15.expand", "head"]}))
+    assert atlas.late_layers == ("blocks.15.expand", "head")
+    family = Family("blocks.3", [0], Provenance("m", "d", "2026", "t"))
+    atlas.with_family("lines", family).save(tmp_path / "copy.json")
+    assert Atlas.load(tmp_path / "copy.json").late_layers == ("blocks.15.expand", "head")
 
 
 def test_unknown_family_lists_the_known_ones(tmp_path):

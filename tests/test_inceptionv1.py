@@ -92,8 +92,8 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
     edited units and restores the network, and the published before/after curves are readable."""
     from probes.atlas import Atlas, default_atlas_path
     from probes.edits import producing_convolution, without_negative_expanded_weights
-    from probes.replication import published_tuning
     from probes.receptive_field import receptive_field
+    from probes.replication import published_tuning
 
     atlas = Atlas.load(default_atlas_path("inceptionv1"))
     curves, early = atlas.family("curves"), atlas.family("mixed3a.curves")
@@ -119,7 +119,6 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
 
 def test_paper_units_of_the_late_claims_exist_in_the_architecture(random_inception):
     """Dog heads (mixed4a oriented, mixed4b union), the car feature's layers: what users with the weights run."""
-    from fixtures.semantics import LATE_LAYERS
     from probes.atlas import ATLAS_DIR, Atlas
     from probes.capture import layer_shapes
 
@@ -128,4 +127,4 @@ def test_paper_units_of_the_late_claims_exist_in_the_architecture(random_incepti
         family = atlas.family(name)
         assert max(family.units) < shapes[family.layer][0]
     assert atlas.family("mixed4c.car").units == [447]
-    assert all(layer in shapes for layer in LATE_LAYERS["inceptionv1"])
+    assert atlas.late_layers == ("mixed4c", "mixed4d") and all(layer in shapes for layer in atlas.late_layers)

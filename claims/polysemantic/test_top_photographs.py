@@ -3,7 +3,7 @@ stated fraction of units answer two or more unrelated concepts, each reliably.
 
 Zoom In: "polysemantic neurons respond to multiple unrelated inputs" (InceptionV1 mixed4e:55: cat faces, fronts
 of cars, cat legs). Meaning comes from WordNet (probes/wordnet.py, probes/semantics.py), never from the network.
-The layer: fixtures/semantics.py LATE_LAYERS (lite: blocks.15.expand). Each unit's top 10 photographs by peak
+The layer: the atlas's late_layers[0] (lite: blocks.15.expand). Each unit's top 10 photographs by peak
 response.
   coherence  on the confirmation half: a unit is coherent when the mean pairwise WordNet similarity of its top
              photographs' classes exceeds the 95th percentile of 200 random sets of 10 confirmation photographs.

@@ -3,7 +3,7 @@ carried by none alone, and the units that carry most of it are mostly selective 
 
 Zoom In: InceptionV1's 4c car feature is spread by the next layer over units that mostly detect dogs
 ("superposition"). The concept here: motor vehicles (WordNet n03791235, 22 ImageNet classes; 16 photographs in
-the confirmation half of the shared sample). Layers: fixtures/semantics.py LATE_LAYERS (lite: blocks.15.expand -> head).
+the confirmation half of the shared sample). Layers: the atlas's late_layers (lite: blocks.15.expand -> head).
 Purity: the fraction of a unit's top 10 photographs that show the concept.
 Predictions, fixed before the claim ran on any network:
   pure in L          the L unit purest on the discovery half has purity >= 0.6 on the confirmation half

@@ -79,7 +79,7 @@ def planted_atlas() -> Atlas:
                                            + ", ".join(" + ".join(pair) for pair in POLYSEMANTIC)),
         "superposed": Family("mixed", list(range(pure - 1)), provenance,
                              description="motor vehicles, pure in concepts:2, spread over these units"),
-    })
+    }, late_layers=("concepts", "mixed"))
 
 
 def load(pretrained: bool = True) -> Model:
