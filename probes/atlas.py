@@ -7,6 +7,8 @@ One JSON file per model (``atlases/<model>.json``):
      "families": {"curves": {"layer": "blocks.5.expand", "units": [196, 85, ...],
                              "preferred_orientation": {"196": 47.0, ...},          (optional)
                              "partners": {"12": 40, "40": 12},   (optional: mirror partners, facing families)
+                             "concepts": {"55": ["n02121620", "n02958343"]},  (optional: WordNet synsets a
+                                                                      unit answers, polysemantic families)
                              "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
 
 Every family records how, when and on what data it was found, so a claim can confirm it on other data.
@@ -24,6 +26,7 @@ from pathlib import Path
 from probes.addressing import UnknownNameError
 
 SCHEMA = 1
+CAT, CAR = "n02121620", "n02958343"  # WordNet 3.0: cat (true cat), car (automobile)
 REPO = Path(__file__).resolve().parents[1]
 ATLAS_DIR = REPO / "atlases"
 
@@ -49,6 +52,7 @@ class Family:
     preferred_orientation: dict[int, float] = field(default_factory=dict)
     description: str = ""
     partners: dict[int, int] = field(default_factory=dict)  # unit -> its mirror partner (facing families)
+    concepts: dict[int, list[str]] = field(default_factory=dict)  # unit -> WordNet synsets it answers
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Atlas:
             entry = asdict(family)
             entry["preferred_orientation"] = {str(k): v for k, v in family.preferred_orientation.items()}
             entry["partners"] = {str(k): v for k, v in family.partners.items()}
+            entry["concepts"] = {str(k): v for k, v in family.concepts.items()}
             families[name] = {k: v for k, v in entry.items() if v not in ({}, "")}
         late = {"late_layers": list(self.late_layers)} if self.late_layers else {}
         return {"schema": SCHEMA, "model": self.model, **late, "families": families}
@@ -85,7 +90,9 @@ class Atlas:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
         text = json.dumps(self.to_dict(), indent=1)
-        text = re.sub(r"\[\s+([\d,\s]+?)\s+\]", lambda m: "[" + re.sub(r"\s+", " ", m.group(1)) + "]", text)
+        # one line per list of unit indices or WordNet ids, so a family reads at a glance
+        text = re.sub(r'\[\s+((?:\d+|"n\d{8}")(?:,\s+(?:\d+|"n\d{8}"))*)\s+\]',
+                      lambda m: "[" + re.sub(r"\s+", " ", m.group(1)) + "]", text)
         temporary.write_text(text + "\n")
         os.replace(temporary, path)
         return path
@@ -131,7 +138,8 @@ def _parse(data, path) -> Atlas:
     for name, entry in _expect(path, "families", data.get("families"), dict, "an object").items():
         where = f"families.{name}"
         _expect(path, where, entry, dict, "an object")
-        unknown = set(entry) - {"layer", "units", "preferred_orientation", "partners", "provenance", "description"}
+        unknown = set(entry) - {"layer", "units", "preferred_orientation", "partners", "concepts", "provenance",
+                                "description"}
         if unknown:
             _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         layer = _expect(path, f"{where}.layer", entry.get("layer"), str, "a layer name")
@@ -156,11 +164,20 @@ def _parse(data, path) -> Atlas:
             if _expect(path, f"{where}.partners.{key}", value, int, "a unit index") not in units:
                 _fail(path, f"{where}.partners.{key}", f"partner {value} is not one of the family's units")
             partners[int(key)] = value
+        concepts = {}
+        for key, value in _expect(path, f"{where}.concepts", entry.get("concepts", {}), dict, "an object").items():
+            if not key.isdigit() or int(key) not in units:
+                _fail(path, f"{where}.concepts.{key}", "is not one of the family's units")
+            _expect(path, f"{where}.concepts.{key}", value, list, "a list of WordNet ids")
+            if not value or not all(isinstance(w, str) and re.fullmatch(r"n\d{8}", w) for w in value):
+                _fail(path, f"{where}.concepts.{key}", f"expected WordNet noun ids like n02121620, got {value!r}")
+            concepts[int(key)] = list(value)
         raw = _expect(path, f"{where}.provenance", entry.get("provenance"), dict, "an object")
         for required in ("method", "data", "date", "tool"):
             _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
         provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
-        families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners)
+        families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners,
+                                concepts)
     return Atlas(model, families, Path(path), late_layers)
 
 
@@ -190,6 +207,12 @@ def build_inceptionv1(reference: Path) -> Atlas:
     for alias, key in aliases.items():
         if key in families:
             families[alias] = families[key]
+    # Zoom In's polysemantic example, "4e:55" in its figure: cat faces, fronts of cars, cat legs.
+    families["polysemantic"] = Family(
+        "mixed4e", [55], Provenance(method="named in Zoom In (Olah et al. 2020), 'Polysemantic Neurons' figure",
+                                    data="the article's text: cat faces, fronts of cars and cat legs", date="2020-03-10",
+                                    tool="probes.atlas build-inceptionv1"),
+        description="cat faces, fronts of cars, cat legs", concepts={55: [CAT, CAR]})
     # The paper's car feature is mixed4c:447 (early-vision catalogue), spread over mixed4d.
     return Atlas("inceptionv1", families, late_layers=("mixed4c", "mixed4d"))
 

@@ -86,3 +86,14 @@ def drives(responses: np.ndarray, photo_wnids: list[str | None], concept: str, w
 def purity(responses: np.ndarray, in_concept: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """(C,): fraction of each unit's top k photographs that show the concept."""
     return in_concept[top_photographs(responses, k)].mean(1)
+
+
+def top_concepts(responses: np.ndarray, photo_wnids: list[str | None], wordnet: WordNet) -> list[list[str]]:
+    """Per unit (responses (N, C)): the unrelated concepts its top photographs cluster into."""
+    return [unrelated_concepts(concept_clusters([photo_wnids[i] for i in top], wordnet), wordnet)
+            for top in top_photographs(responses)]
+
+
+def has_photographs_of(concepts: list[str], photo_wnids: list[str | None], wordnet: WordNet) -> bool:
+    """Whether every concept has at least one of these photographs to test it."""
+    return all(any(wordnet.is_a(w, concept) for w in photo_wnids) for concept in concepts)

@@ -35,6 +35,8 @@ def test_round_trip(tmp_path):
     (lambda d: d["families"]["curves"]["provenance"].pop("date"), r"provenance\.date"),
     (lambda d: d.__setitem__("late_layers", ["blocks.15.expand"]), r"late_layers: expected two layer names"),
     (lambda d: d.__setitem__("late_layers", "head"), r"late_layers: expected a list"),
+    (lambda d: d["families"]["curves"].__setitem__("concepts", {"3": ["cat"]}), r"concepts\.3: expected WordNet"),
+    (lambda d: d["families"]["curves"].__setitem__("concepts", {"9": ["n02121620"]}), "not one of the family's"),
 ])
 def test_malformed_atlas_names_file_entry_and_problem(tmp_path, mutate, message):
     data = json.loads(json.dumps(GOOD))
@@ -43,6 +45,13 @@ def test_malformed_atlas_names_file_entry_and_problem(tmp_path, mutate, message)
     with pytest.raises(AtlasError, match=message) as error:
         Atlas.load(path)
     assert str(path) in str(error.value)
+
+
+def test_concepts_survive_a_round_trip(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["families"]["curves"]["concepts"] = {"3": ["n02121620", "n02958343"]}
+    Atlas.load(write(tmp_path, data)).save(tmp_path / "copy.json")
+    assert Atlas.load(tmp_path / "copy.json").family("curves").concepts == {3: ["n02121620", "n02958343"]}
 
 
 def test_late_layers_survive_a_round_trip_and_a_new_family(tmp_path):

@@ -118,13 +118,15 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
 
 
 def test_paper_units_of_the_late_claims_exist_in_the_architecture(random_inception):
-    """Dog heads (mixed4a oriented, mixed4b union), the car feature's layers: what users with the weights run."""
+    """Dog heads (mixed4a oriented, mixed4b union), the car feature's layers, the polysemantic mixed4e:55: what
+    users with the weights run."""
     from probes.atlas import ATLAS_DIR, Atlas
     from probes.capture import layer_shapes
 
     atlas, shapes = Atlas.load(ATLAS_DIR / "inceptionv1.json"), layer_shapes(random_inception)
-    for name in ("facing", "facing_union", "mixed4c.car"):
+    for name in ("facing", "facing_union", "mixed4c.car", "polysemantic"):
         family = atlas.family(name)
         assert max(family.units) < shapes[family.layer][0]
     assert atlas.family("mixed4c.car").units == [447]
+    assert atlas.family("polysemantic").concepts == {55: ["n02121620", "n02958343"]}  # Zoom In's cat/car unit
     assert atlas.late_layers == ("mixed4c", "mixed4d") and all(layer in shapes for layer in atlas.late_layers)

@@ -96,3 +96,11 @@ def test_facing_discovery_writes_pairs_and_union_of_the_constructed_network():
     facing_layer, pairs, union_layer, union_units, _ = discover(model, images)
     assert (facing_layer, pairs, union_layer) == ("facing", [(0, 1)], "union")
     assert 0 in union_units and not {1, 2} & set(union_units)
+
+    from probes.atlas import Atlas, Provenance
+    from probes.discover.facing import find_families
+
+    families, _ = find_families(model, images, layers=None, atlas=Atlas("constructed_facing", {}),
+                                provenance=lambda what: Provenance(what, "synthetic", "today", "test"))
+    assert families["facing"].partners == {0: 1, 1: 0} and families["facing_union"].layer == "union"
+    assert families["facing"].provenance.method == "mirror pairs"

@@ -15,7 +15,8 @@ EfficientNet-Lite0 (its real weights; the softmax over its 1000 logits) and grou
                          over units that each answer another concept most, linearly decodable from all of them,
                          carried by none alone
 
-Ground truth (the planted atlas): "polysemantic" = concepts:8-10 among concepts:0-10; "superposed" = the
+Ground truth (the planted atlas): "polysemantic" = concepts:8-10 among concepts:0-10, each with its two
+concepts' WordNet ids; "superposed" = the
 motor-vehicle concept, pure in concepts:2, spread over mixed:0-6.
 """
 from __future__ import annotations
@@ -76,7 +77,8 @@ def planted_atlas() -> Atlas:
     return Atlas(NAME, {
         "polysemantic": Family("concepts", list(range(pure, pure + len(POLYSEMANTIC))), provenance,
                                description="two unrelated concepts each: "
-                                           + ", ".join(" + ".join(pair) for pair in POLYSEMANTIC)),
+                                           + ", ".join(" + ".join(pair) for pair in POLYSEMANTIC),
+                               concepts={pure + k: [CONCEPTS[a], CONCEPTS[b]] for k, (a, b) in enumerate(POLYSEMANTIC)}),
         "superposed": Family("mixed", list(range(pure - 1)), provenance,
                              description="motor vehicles, pure in concepts:2, spread over these units"),
     }, late_layers=("concepts", "mixed"))

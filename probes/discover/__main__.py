@@ -1,11 +1,12 @@
-"""``python -m probes.discover {curves,high_low,edges,facing} --model NAME [--atlas PATH] [--images DIR]``
+"""``python -m probes.discover {curves,high_low,edges,facing,polysemantic} --model NAME [--atlas PATH] [--images DIR]``
 
 Screens the model's layers for a family (curve detectors, high-low frequency detectors, or the first oriented
 edge detectors) on the family's discovery stimuli and the discovery half of the natural images, prints what it
 found per layer, and writes the family into the atlas. A family's screen module may set MIN_FIELD (smallest
 receptive field screened), EARLIEST (stop at the first layer holding a family), and its own choose_family and
-family_gap; probes/discover/screening.py has the defaults. A screen that finds more than one family at once
-(facing: mirror pairs and the union units after them) has its own `discover` instead.
+family_gap; probes/discover/screening.py has the defaults. A screen that is not a per-layer orientation screen
+(facing: mirror pairs and the union units after them; polysemantic: units answering unrelated concepts) has its
+own `find_families` instead.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import importlib
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from probes.addressing import UnknownNameError
@@ -22,7 +24,8 @@ from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, load_mo
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENS = {"curves": "probes.discover.curves", "high_low": "probes.discover.high_low",  # family -> its screen
-           "edges": "probes.discover.edges", "facing": "probes.discover.facing"}
+           "edges": "probes.discover.edges", "facing": "probes.discover.facing",
+           "polysemantic": "probes.discover.polysemantic"}
 
 
 def default_images() -> Path:
@@ -59,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         model = load_model(args.model)
-        layers = args.layers or screening.candidate_layers(model, min_field)
-        if args.stride and not args.layers:
-            layers = screening.layers_at_stride(model, args.stride)
+        layers = args.layers or []
+        if not args.layers and not hasattr(family_screen, "find_families"):  # those choose their own layers
+            layers = screening.candidate_layers(model, min_field)
+            if args.stride:
+                layers = screening.layers_at_stride(model, args.stride)
         for layer in layers:
             model.layer(layer)
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
@@ -72,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     natural = natural.subset(range(min(args.max_images, len(natural))))
 
     atlas_path = args.atlas or default_atlas_path(model.name)
-    if hasattr(family_screen, "discover"):
-        return _write_facing(args, argv, model, natural, folder, atlas_path, family_screen)
+    if hasattr(family_screen, "find_families"):
+        return _write_families(args, argv, model, natural, folder, atlas_path, family_screen)
 
     from tqdm.auto import tqdm
 
@@ -115,32 +120,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _write_facing(args, argv, model, natural, folder, atlas_path, screen) -> int:
-    from probes.atlas import Atlas, Family, Provenance
+def _write_families(args, argv, model, natural, folder, atlas_path, screen) -> int:
+    from probes.atlas import Atlas, Provenance
 
-    facing_layer, pairs, union_layer, union_units, notes = screen.discover(model, natural, layers=args.layers)
-    print("\n".join(notes))
-    if not pairs:
-        print(f"no facing pairs found in {model.name}; atlas unchanged")
-        return 1
     command = f"python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}"
 
     def provenance(what: str) -> Provenance:
-        return Provenance(method=f"probes.discover facing ({what}): {screen.CRITERIA}; command: {command}",
+        return Provenance(method=f"probes.discover {args.family} ({what}): {screen.CRITERIA}; command: {command}",
                           data=f"{screen.DISCOVERY}: discovery half (even positions) of {Path(folder).name} "
                                f"({len(natural)} images)",
-                          date=datetime.date.today().isoformat(), tool="probes.discover", notes="; ".join(notes))
+                          date=datetime.date.today().isoformat(), tool="probes.discover")
 
-    partners = {a: b for a, b in pairs} | {b: a for a, b in pairs}
     atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
-    atlas = atlas.with_family("facing", Family(facing_layer, sorted(partners), provenance("mirror pairs"),
-                                               partners=partners, description="facing units and mirror partners"))
-    if union_units:
-        atlas = atlas.with_family("facing_union", Family(union_layer, union_units, provenance("union units"),
-                                                         description="dog-selective units answering both facings"))
+    try:
+        families, notes = screen.find_families(model, natural, layers=args.layers, atlas=atlas, provenance=provenance)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(notes))
+    if not families:
+        print(f"no {args.family} family found in {model.name}; atlas unchanged")
+        return 1
+    for name, family in families.items():  # every family keeps the whole screen's notes
+        atlas = atlas.with_family(name, replace(family, provenance=replace(family.provenance, notes="; ".join(notes))))
+        print(f"{name} family of {model.name}: {family.layer} units {family.units}")
     atlas.save(atlas_path)
-    print(f"facing pairs of {model.name}: {facing_layer} {pairs}; union units: {union_layer} {union_units}\n"
-          f"written to {atlas_path}")
+    print(f"written to {atlas_path}")
     return 0
 
 

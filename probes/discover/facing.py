@@ -97,3 +97,19 @@ def discover(model: Model, images, *, layers: list[str] | None = None):
             union_layer, union_units = layer, np.flatnonzero(candidates).tolist()
             break
     return facing_layer, pairs, union_layer, union_units, notes
+
+
+def find_families(model: Model, images, *, layers: list[str] | None, atlas, provenance):
+    """({"facing": mirror pairs, "facing_union": union units}, notes), the shape probes.discover writes."""
+    from probes.atlas import Family
+
+    facing_layer, pairs, union_layer, union_units, notes = discover(model, images, layers=layers)
+    if not pairs:
+        return {}, notes
+    partners = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    families = {"facing": Family(facing_layer, sorted(partners), provenance("mirror pairs"), partners=partners,
+                                 description="facing units and mirror partners")}
+    if union_units:
+        families["facing_union"] = Family(union_layer, union_units, provenance("union units"),
+                                          description="dog-selective units answering both facings")
+    return families, notes
