@@ -21,10 +21,12 @@ how reliable one-photograph-per-class polysemy is, which --images with more phot
 """
 import numpy as np
 import pytest
+import torch
 
 from fixtures import claim
 from fixtures.data import require_family
 from probes.evidence import wilson_ci
+from probes.figures import image_grid
 from probes.mirror import peak_responses
 from probes.semantics import drives, has_photographs_of
 
@@ -32,12 +34,13 @@ SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55: cat faces, fr
 POSITIVE = "constructed_concepts"
 MIN_IMAGES = 200
 RANDOM = 50
+SHOWN, PER_CONCEPT = 6, 4  # units drawn in the report, photographs per concept
 
 
 @claim("polysemantic.named_units", "Each named polysemantic unit answers every unrelated concept the atlas names "
        "for it, on photographs of other classes, far more often than random units answer those concepts.",
        source=SOURCE, kind="dataset examples", positive=POSITIVE, min_images=MIN_IMAGES, expect="refuted")
-def test_named_units_answer_their_concepts(model, images, atlas, concept_responses, evidence):
+def test_named_units_answer_their_concepts(model, images, atlas, concept_responses, evidence, figures):
     family = require_family(atlas, "polysemantic")
     half = concept_responses.half("confirmation")
     wnids, wordnet = [concept_responses.wnids[i] for i in half], concept_responses.wordnet
@@ -69,3 +72,18 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
     evidence.record("fraction of random units answering the same concepts", baseline,
                     ci=wilson_ci(int(random_ok.sum()), len(random_ok)), n=len(random_ok))
     evidence.at_least("family fraction minus random units'", fraction - baseline, 0.3, n=len(random_ok))
+
+    for (unit, concepts), answered in list(zip(testable, family_ok))[:SHOWN]:  # lambdas: drawn only for a report
+        shown, titles = [], []
+        for concept in concepts:
+            inside = np.flatnonzero([wordnet.is_a(w, concept) for w in wnids])
+            strongest = inside[np.argsort(-responses[inside, unit])][:PER_CONCEPT]
+            shown += [half[i] for i in strongest] + [None] * (PER_CONCEPT - len(strongest))  # None: a blank panel
+            titles += [f"{wordnet.name(concept)}: {responses[i, unit]:.2g}" for i in strongest] \
+                + [""] * (PER_CONCEPT - len(strongest))
+        figures.add(f"unit {unit}'s concepts on the confirmation half", lambda shown=shown, titles=titles: image_grid(
+            [images.images[i] if i is not None else torch.ones_like(images.images[0]) for i in shown],
+            titles=titles, columns=PER_CONCEPT),
+            caption=f"one row per named concept: its strongest confirmation photographs and the unit's peak response "
+                    f"(unit mean {responses[:, unit].mean():.2g}); {'confirmed' if answered else 'not confirmed'}",
+            units=f"{family.layer}:{unit}")
