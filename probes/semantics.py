@@ -28,6 +28,11 @@ def class_wnids(labels, wordnet: WordNet) -> list[str | None]:
     return [wnids[label] if 0 <= label < len(wnids) else None for label in np.asarray(labels).tolist()]
 
 
+def photos_of(concept: str, photo_wnids: list[str | None], wordnet: WordNet) -> np.ndarray:
+    """(N,) bool: which photographs' classes lie below `concept` (or are it)."""
+    return np.array([wordnet.is_a(w, concept) for w in photo_wnids], dtype=bool)
+
+
 def top_photographs(responses: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """(C, k): indices of each unit's k strongest photographs, strongest first."""
     return np.argsort(-responses, axis=0, kind="stable")[:k].T
@@ -78,7 +83,7 @@ def unrelated_concepts(clusters: list[tuple[str, list[str]]], wordnet: WordNet) 
 def drives(responses: np.ndarray, photo_wnids: list[str | None], concept: str, wordnet: WordNet) -> bool:
     """Whether photographs of `concept` drive the unit (responses (N,)) DRIVE times above its mean; False when
     no photograph of the concept is there to test it."""
-    inside = np.array([wordnet.is_a(w, concept) for w in photo_wnids])
+    inside = photos_of(concept, photo_wnids, wordnet)
     mean = responses.mean()
     return bool(inside.any() and mean > 0 and responses[inside].mean() >= DRIVE * mean)
 
@@ -96,4 +101,4 @@ def top_concepts(responses: np.ndarray, photo_wnids: list[str | None], wordnet: 
 
 def has_photographs_of(concepts: list[str], photo_wnids: list[str | None], wordnet: WordNet) -> bool:
     """Whether every concept has at least one of these photographs to test it."""
-    return all(any(wordnet.is_a(w, concept) for w in photo_wnids) for concept in concepts)
+    return all(photos_of(concept, photo_wnids, wordnet).any() for concept in concepts)

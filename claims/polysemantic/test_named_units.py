@@ -28,7 +28,7 @@ from fixtures.data import require_family
 from probes.evidence import wilson_ci
 from probes.figures import image_grid
 from probes.mirror import peak_responses
-from probes.semantics import drives, has_photographs_of
+from probes.semantics import drives, has_photographs_of, photos_of
 
 SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55: cat faces, fronts of cars, cat legs)"
 POSITIVE = "constructed_concepts"
@@ -76,7 +76,7 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
     for (unit, concepts), answered in list(zip(testable, family_ok))[:SHOWN]:  # lambdas: drawn only for a report
         shown, titles = [], []
         for concept in concepts:
-            inside = np.flatnonzero([wordnet.is_a(w, concept) for w in wnids])
+            inside = np.flatnonzero(photos_of(concept, wnids, wordnet))
             strongest = inside[np.argsort(-responses[inside, unit])][:PER_CONCEPT]
             shown += [half[i] for i in strongest] + [None] * (PER_CONCEPT - len(strongest))  # None: a blank panel
             titles += [f"{wordnet.name(concept)}: {responses[i, unit]:.2g}" for i in strongest] \

@@ -34,10 +34,9 @@ from probes.null_model import null_twin
 from probes.semantics import (
     chance_coherence,
     coherence,
-    concept_clusters,
     drives,
+    top_concepts,
     top_photographs,
-    unrelated_concepts,
 )
 
 DRAWS = 2
@@ -79,10 +78,8 @@ def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, ev
     discovery, confirmation = concept_responses.half("discovery"), concept_responses.half("confirmation")
     responses = concept_responses.responses[late_layers[0]]
     confirm_wnids = [wnids[i] for i in confirmation]
-    tops = top_photographs(responses[discovery])
     split = []
-    for unit, top in enumerate(tops):
-        concepts = unrelated_concepts(concept_clusters([wnids[discovery[i]] for i in top], wordnet), wordnet)
+    for unit, concepts in enumerate(top_concepts(responses[discovery], [wnids[i] for i in discovery], wordnet)):
         confirmed = [c for c in concepts if drives(responses[confirmation, unit], confirm_wnids, c, wordnet)]
         split.append(len(confirmed) >= 2)
     split = np.array(split)

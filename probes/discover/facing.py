@@ -17,7 +17,9 @@ import torch
 
 from probes.mirror import (best_partners, correlation_matrix, facing_index, mirror_correlation, mirrored,
                            partner_advantage, peak_responses, selectivity)
+from probes.atlas import Family
 from probes.models.zoo import Model
+from probes.semantics import class_wnids, photos_of
 from probes.wordnet import DOG, WordNet
 
 DOG_RATIO = 1.5
@@ -37,8 +39,7 @@ DISCOVERY = "dog photographs (WordNet n02084071) and their mirror images"
 def in_concept(labels: torch.Tensor, concept: str, wordnet: WordNet | None = None) -> np.ndarray:
     """(N,) bool: which photographs' classes fall below `concept` in WordNet (ImageNet's sorted-wnid labels)."""
     wordnet = wordnet or WordNet.load()
-    wnids = sorted(wordnet.classes)
-    return np.array([0 <= label < len(wnids) and wordnet.is_a(wnids[label], concept) for label in labels.tolist()])
+    return photos_of(concept, class_wnids(labels, wordnet), wordnet)
 
 
 def late_layers(model: Model) -> list[str]:
@@ -101,8 +102,6 @@ def discover(model: Model, images, *, layers: list[str] | None = None):
 
 def find_families(model: Model, images, *, layers: list[str] | None, atlas, provenance):
     """({"facing": mirror pairs, "facing_union": union units}, notes), the shape probes.discover writes."""
-    from probes.atlas import Family
-
     facing_layer, pairs, union_layer, union_units, notes = discover(model, images, layers=layers)
     if not pairs:
         return {}, notes

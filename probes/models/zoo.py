@@ -157,7 +157,6 @@ def register(entry: ZooEntry) -> ZooEntry:
 def entries() -> dict[str, ZooEntry]:
     from probes.models import catalogue  # noqa: F401  (registers the built-in models)
 
-    # Trained networks first, the constructed positive controls last, whatever was imported first.
     # Trained models in catalogue order, then the constructed controls by name: the same listing whichever
     # module happened to be imported first.
     return dict(sorted(_REGISTRY.items(), key=lambda item: (item[0].startswith("constructed_"),
