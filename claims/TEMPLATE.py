@@ -1,9 +1,10 @@
 """<Family>, <argument>: one sentence saying what is claimed, as the paper says it.
 
 Copy this file to claims/<family>/test_<argument>.py (files named TEMPLATE.py are not collected).
-State here, BEFORE running it, the prediction and its threshold, and which data it confirms on (never the
-stimuli or images the family was discovered with). When the honest result is a refutation, keep the claim,
-add expect="refuted" and write the measured numbers here.
+State here, BEFORE running it, the predictions and thresholds (the same as in `predictions=` below), what the
+intervals resample, and which data it confirms on (never the stimuli or images the family was discovered with).
+Then register it: `python -m fixtures.register claims` (claims/registry.json; a later change is an amendment).
+When the honest result is a refutation, keep the claim and add expect="refuted".
 """
 import numpy as np
 
@@ -11,17 +12,19 @@ from fixtures import claim
 from fixtures.data import require_family
 from probes.evidence import bootstrap_ci
 
-THRESHOLD = 2.0  # fixed before looking at the data
+RATIO = "median <quantity>"  # a constant name: the registry keys on it
 
 
 @claim("family.argument",                         # id: <family>.<argument>, the ledger groups by <family>
        "The claim in one sentence.",
        source="Zoom In, Claim 1, argument N",      # paper and section
        kind="synthetic stimuli",                  # see fixtures/claims.py KINDS
+       predictions={RATIO: ">= 0.333"},            # fixed before looking at the data: ">= t", "<= t", "in [a, b]"
+       resample="units",                          # what the 95% intervals resample (fixtures/claims.py RESAMPLED)
        models=None,                               # or ("inceptionv1",) when it is about specific units
        positive="constructed_curves")             # the constructed network where it holds by construction
 def test_the_prediction(model, atlas, evidence):
     family = require_family(atlas, "curves")     # NOT RUN when this model's atlas lacks the family
     per_unit = np.ones(len(family.units))        # measure something per unit with probes/ instruments
-    evidence.at_least("median <quantity>", np.median(per_unit), THRESHOLD,
-                      ci=bootstrap_ci(per_unit, np.median), n=len(per_unit))
+    # judged on its interval: HOLDS only when the whole interval clears the threshold, else REFUTED/INCONCLUSIVE
+    evidence.measure(RATIO, np.median(per_unit), ci=bootstrap_ci(per_unit, np.median), n=len(per_unit))

@@ -137,12 +137,15 @@ class JointTuning:
     silent: float
 
     def within(self, tolerance: float) -> float:
-        return float(np.mean(self.errors <= tolerance)) if len(self.errors) else 0.0
+        """Fraction of responsive stimuli whose winner is within `tolerance`; NaN when none is responsive."""
+        return float(np.mean(self.errors <= tolerance)) if len(self.errors) else float("nan")
 
     @property
     def correlation(self) -> float:
-        """Fisher-Lee circular correlation over the responsive stimuli (recorded for comparison)."""
-        return circular_correlation(self.stimulus_orientation, self.winner_orientation) if len(self.errors) > 1 else 0.0
+        """Fisher-Lee circular correlation over the responsive stimuli; NaN with fewer than two."""
+        if len(self.errors) < 2:
+            return float("nan")
+        return circular_correlation(self.stimulus_orientation, self.winner_orientation)
 
 
 def joint_tuning(responses: np.ndarray, stimulus_orientation: np.ndarray, unit_orientation: np.ndarray, *,

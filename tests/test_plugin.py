@@ -14,36 +14,58 @@ MODEL = "--model=tests.example_user_model:tiny_convnet"
 CLAIMS = '''
 from fixtures import claim
 
-@claim("demo.breaks", "An instrument that crashes.", source="test", kind="weights")
+def declared(**predictions):
+    return dict(predictions={name.replace("_", " "): text for name, text in predictions.items()}, resample="exact")
+
+@claim("demo.breaks", "An instrument that crashes.", source="test", kind="weights", **declared(x=">= 0.5"))
 def test_breaks(model, evidence):
     raise RuntimeError("instrument broke")
 
-@claim("demo.vacuous", "Holds whatever the weights.", source="test", kind="weights")
+@claim("demo.vacuous", "Holds whatever the weights.", source="test", kind="weights", **declared(always_one=">= 0.5"))
 def test_vacuous(model, evidence):
-    evidence.at_least("always one", 1.0, 0.5)
+    evidence.measure("always one", 1.0)
 
-@claim("demo.trained", "Holds only with trained weights.", source="test", kind="weights")
+@claim("demo.partly", "One prediction the null meets too.", source="test", kind="weights",
+       **declared(always_one=">= 0.5", trained=">= 0.5"))
+def test_partly(model, evidence):
+    evidence.measure("always one", 1.0)
+    evidence.measure("trained", 0.0 if model.null else 1.0)
+
+@claim("demo.trained", "Holds only with trained weights.", source="test", kind="weights", **declared(trained=">= 0.5"))
 def test_trained(model, evidence):
-    evidence.at_least("trained", 0.0 if model.null else 1.0, 0.5)
+    evidence.measure("trained", 0.0 if model.null else 1.0)
 
-@claim("demo.known_negative", "A known negative result.", source="test", kind="weights", expect="refuted")
+@claim("demo.straddles", "An interval across the threshold.", source="test", kind="weights",
+       **declared(straddles=">= 0.5"))
+def test_straddles(model, evidence):
+    evidence.measure("straddles", 0.6 if not model.null else 0.0, ci=(0.4, 0.8) if not model.null else None)
+
+@claim("demo.undefined", "A NaN measurement.", source="test", kind="weights", **declared(ratio=">= 2"))
+def test_undefined(model, evidence):
+    evidence.measure("ratio", float("nan"))
+
+@claim("demo.known_negative", "A known negative result.", source="test", kind="weights", expect="refuted",
+       **declared(never=">= 0.5"))
 def test_known_negative(model, evidence):
-    evidence.at_least("never", 0.0, 0.5)
+    evidence.measure("never", 0.0)
 
-@claim("demo.other_model", "About another model.", source="test", kind="weights", models=("inceptionv1",))
+@claim("demo.other_model", "About another model.", source="test", kind="weights", models=("inceptionv1",),
+       **declared(x=">= 0.5"))
 def test_other_model(model, evidence):
-    evidence.at_least("x", 1.0, 0.5)
+    evidence.measure("x", 1.0)
 
-@claim("demo.sensitive", "Holds where it is planted.", source="test", kind="weights", positive="constructed_curves")
+@claim("demo.sensitive", "Holds where it is planted.", source="test", kind="weights", positive="constructed_curves",
+       **declared(planted=">= 0.5"))
 def test_sensitive(model, evidence):
-    evidence.at_least("planted", 0.0 if model.null else 1.0, 0.5)
+    evidence.measure("planted", 0.0 if model.null else 1.0)
 
 @claim("demo.blind", "A refutation by a blind instrument.", source="test", kind="weights", expect="refuted",
-       positive="constructed_curves")
+       positive="constructed_curves", **declared(first=">= 0.5", second=">= 0.5"))
 def test_blind(model, evidence):
-    evidence.at_least("first prediction", 0.0, 0.5)
-    evidence.at_least("second prediction, measured although the first failed", 0.0, 0.5)
+    evidence.measure("first", 0.0)
+    evidence.measure("second", 0.0)
 '''
+SEEDS = ("--null-seeds", "3")
 
 
 @pytest.fixture
@@ -57,11 +79,19 @@ def ledger_of(path):
 
 
 def test_verdicts_controls_and_ledger(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--controls", "--ledger", "out")
+    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--controls", *SEEDS, "--ledger", "out")
     entries = ledger_of(inner.path / "out")
     assert entries["demo.breaks"]["verdict"] == "ERROR"
+    assert entries["demo.undefined"]["verdict"] == "ERROR"  # a NaN is never a refutation
+    assert "ratio" in entries["demo.undefined"]["reason"]
     assert entries["demo.vacuous"]["verdict"] == "HOLDS" and entries["demo.vacuous"]["falsifiable"] == "NO"
     assert entries["demo.trained"]["verdict"] == "HOLDS" and entries["demo.trained"]["falsifiable"] == "yes"
+    partly = entries["demo.partly"]
+    assert partly["falsifiable"] == "partly"
+    assert {p["name"]: p["falsifiable"] for p in partly["prediction_rows"]} == {"always one": "NO", "trained": "yes"}
+    assert [p["null_refuted"] for p in partly["prediction_rows"]] == [0, 3]
+    assert entries["demo.straddles"]["verdict"] == "INCONCLUSIVE"
+    assert entries["demo.trained"]["null_seeds"] == 3 and len(entries["demo.trained"]["controls"]) == 3
     assert entries["demo.known_negative"]["verdict"] == "EXPECTED-REFUTED"
     assert entries["demo.other_model"]["verdict"] == "NOT RUN"
     assert "inceptionv1" in entries["demo.other_model"]["reason"]
@@ -71,18 +101,30 @@ def test_verdicts_controls_and_ledger(inner):
     blind = entries["demo.blind"]
     assert blind["verdict"] == "EXPECTED-REFUTED" and blind["sensitive"] == "NO"
     assert blind["finding"].startswith("not a finding")
-    assert [m["passed"] for m in blind["measurements"]] == [False, False]  # every prediction measured
+    assert [m["outcome"] for m in blind["measurements"]] == ["refuted", "refuted"]  # every prediction measured
+    assert entries["demo.trained"]["registered"] == "UNREGISTERED"  # no claims/registry.json in the inner project
     outcomes = result.parseoutcomes()
-    assert outcomes.get("errors", outcomes.get("error")) == 2  # the crash (trained and null) is an error, not a failure
-    assert outcomes.get("failed") == 2  # the vacuous claim's null control, the blind claim's positive control
-    assert outcomes.get("xfailed") == 2
+    assert outcomes.get("errors", outcomes.get("error")) == 2 * (1 + 3)  # crash and NaN, trained and 3 nulls
+    assert outcomes.get("failed") == 1  # the blind claim's positive control
+    assert outcomes.get("xfailed") == 2  # the known negative and the blind claim
+    assert outcomes.get("inconclusive") == 1
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*INSENSITIVE*demo.blind*", "*ledger of claims*",
-                                 "*demo.blind*sensitive: NO*INSENSITIVE*", "*demo.vacuous*NO*vacuous*"])
+                                 "*demo.blind*sensitive: NO*INSENSITIVE*", "*demo.vacuous*NO*vacuous*",
+                                 "*FAILS THE RUN: demo.vacuous*NOT FALSIFIABLE*"])
     assert (inner.path / "out" / "ledger.md").read_text().startswith("# Ledger of claims")
     document = json.loads((inner.path / "out" / "ledger.json").read_text())
-    assert document["schema_version"] == 2
-    assert {"id", "model", "verdict", "measurements", "falsifiable", "sensitive", "positive_control"} \
-        <= set(document["entries"][0])
+    assert document["schema_version"] == 3
+    assert {"id", "model", "verdict", "measurements", "prediction_rows", "falsifiable", "sensitive",
+            "positive_control", "controls", "null_seeds", "null_health"} <= set(document["entries"][0])
+
+
+def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):
+    """Its own items all pass (the trained run holds, each null item passes): the ledger fails the run."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # its own process: torch registers some libraries only once
+    result = inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--controls", *SEEDS, "-k", "vacuous")
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
 def test_interrupted_run_keeps_the_previous_ledger(inner, monkeypatch):

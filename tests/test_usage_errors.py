@@ -101,7 +101,7 @@ def test_malformed_atlas_file_is_named_with_the_problem(inner, text, problem):
 def test_unknown_control_kind_names_the_kinds(inner):
     result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--controls", "gausian")
     printed = usage_error(result, "invalid choice: 'gausian'")
-    assert "'gaussian', 'shuffle'" in printed
+    assert "'init', 'shuffle'" in printed
 
 
 def test_good_options_run_as_before(inner):

@@ -26,11 +26,15 @@ from probes.evidence import bootstrap_ci
 from probes.replication import ReferenceMissing, aligned_correlations, published_tuning
 from probes.tuning import TuningCurve
 
+BEFORE = "median correlation with the published unedited curve"
+AFTER = "median correlation with the published edited curve"
+ECHO = "median rise of the echo ratio"
+
 
 @claim("curve_circuits.inceptionv1_edit_replication", "Removing the negative weights from InceptionV1's early "
        "curves to its curves reproduces the published edited tuning curves, echoes included.",
        source="Curve Circuits (Cammarata et al. 2020), 'removing negative weights' figure", kind="replication",
-       models=("inceptionv1",))
+       models=("inceptionv1",), predictions={BEFORE: ">= 0.6", AFTER: ">= 0.6", ECHO: ">= 0.1"}, resample="units")
 def test_published_edit_replicates(model, atlas, curve_family, family_field, respond, confirmation_curves, evidence):
     try:
         unedited = published_tuning("inceptionv1", "curve-circuits", "edit-unedited.json", layer="mixed3b")
@@ -48,8 +52,8 @@ def test_published_edit_replicates(model, atlas, curve_family, family_field, res
     orientations = confirmation_curves.tuning_curves()[0].orientations
     echo = [TuningCurve(orientations, after[u]).echo_ratio - TuningCurve(orientations, before[u]).echo_ratio
             for u in before]
-    evidence.at_least("median correlation with the published unedited curve", float(np.median(correlations_before)),
-                      0.6, ci=bootstrap_ci(correlations_before, np.median), n=len(correlations_before))
-    evidence.at_least("median correlation with the published edited curve", float(np.median(correlations_after)),
-                      0.6, ci=bootstrap_ci(correlations_after, np.median), n=len(correlations_after))
-    evidence.at_least("median rise of the echo ratio", float(np.median(echo)), 0.1, n=len(echo))
+    evidence.measure(BEFORE, float(np.median(correlations_before)), ci=bootstrap_ci(correlations_before, np.median),
+                     n=len(correlations_before))
+    evidence.measure(AFTER, float(np.median(correlations_after)), ci=bootstrap_ci(correlations_after, np.median),
+                     n=len(correlations_after))
+    evidence.measure(ECHO, float(np.median(echo)), ci=bootstrap_ci(echo, np.median), n=len(echo))

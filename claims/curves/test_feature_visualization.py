@@ -46,6 +46,7 @@ from probes.tuning import circular_distance
 
 STEPS, LR, SEED, RESTARTS = 256, 0.01, 0, 4
 WITHIN = 45.0
+ORIENTED = f"fraction of visualisations within {WITHIN:.0f} degrees ({RESTARTS} restarts per unit)"
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,8 @@ def visualisations(model, curve_family, family_field, request):
 
 @claim("curves.feature_visualization", "The feature visualization of each curve unit shows a curve at the unit's "
        "preferred orientation.", source="Zoom In, Claim 1, argument 1 (feature visualization)",
-       kind="feature visualization", expect="refuted", positive="constructed_curves")
+       kind="feature visualization", expect="refuted", positive="constructed_curves",
+       predictions={ORIENTED: ">= 0.5"}, resample="units")
 def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence,
                                               figures):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
@@ -78,8 +80,7 @@ def test_visualisations_show_preferred_curves(curve_family, preferred, family_fi
     per_unit = hits.mean(0)
     evidence.record(f"fraction of units within {WITHIN:.0f} degrees in at least half their restarts",
                     float(np.mean(per_unit >= 0.5)), n=len(per_unit))
-    evidence.at_least(f"fraction of visualisations within {WITHIN:.0f} degrees ({RESTARTS} restarts per unit)",
-                      float(hits.mean()), 0.5, ci=bootstrap_ci(per_unit, np.mean), n=hits.size)
+    evidence.measure(ORIENTED, float(hits.mean()), ci=bootstrap_ci(per_unit, np.mean), n=hits.size)
     errors = circular_distance(read, target[None, :])
     for k, u in enumerate(curve_family.units):  # lambdas: drawn only when a report is written
         figures.add(f"visualisations of unit {u}", lambda k=k: image_grid(

@@ -3,7 +3,8 @@ edge filters, then tangent-aligned curve weights, no learned weights) behaves li
 
 For each family unit, the handwritten detector tuned to the unit's pre-registered orientation is run on the
 same confirmation sweep. Prediction: median Pearson correlation between the unit's tuning curve and the
-handwritten detector's >= 0.5.
+handwritten detector's >= 0.5, the interval resampling units. A unit with a flat tuning curve (silent on the
+sweep) has no correlation: it is left out and counted.
 """
 import numpy as np
 from scipy.stats import pearsonr
@@ -13,10 +14,12 @@ from probes.evidence import bootstrap_ci
 from probes.handwritten import HandwrittenCurveDetector
 from probes.tuning import circular_distance, tuning_curves
 
+CORRELATION = "median tuning correlation, unit vs handwritten detector"
+
 
 @claim("curves.handwritten_circuit", "A hand-written curve circuit's orientation tuning correlates with each family "
        "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit",
-       positive="constructed_curves")
+       positive="constructed_curves", predictions={CORRELATION: ">= 0.5"}, resample="units")
 def test_handwritten_tuning_matches_family(curve_family, preferred, family_field, confirmation_curves, evidence):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     handwritten = detector(confirmation_curves.stimuli.images).numpy()
@@ -28,7 +31,11 @@ def test_handwritten_tuning_matches_family(curve_family, preferred, family_field
         channel = int(np.argmin(circular_distance(detector.orientations.numpy(),
                                                   preferred[unit])))
         hand = hand_curves[channel].responses
-        same = np.std(unit_curve.responses) > 0 and np.std(hand) > 0
-        correlations.append(pearsonr(unit_curve.responses, hand).statistic if same else 0.0)
-    evidence.at_least("median tuning correlation, unit vs handwritten detector", np.median(correlations), 0.5,
-                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))
+        if np.std(unit_curve.responses) > 0 and np.std(hand) > 0:
+            correlations.append(pearsonr(unit_curve.responses, hand).statistic)
+    evidence.record("units with a flat tuning curve", len(unit_curves) - len(correlations), n=len(unit_curves))
+    if not correlations:
+        evidence.inconclusive(CORRELATION, "every unit's tuning curve is flat on the confirmation sweep")
+        return
+    evidence.measure(CORRELATION, np.median(correlations), ci=bootstrap_ci(correlations, np.median),
+                     n=len(correlations))

@@ -7,11 +7,12 @@ Its units are characterised with confirmation-style lines and curves at their ow
 line-like (180-degree period) or curve-like (360), selective when vector strength >= 0.5. The family units'
 expanded weights from the selective sources are standardised per source map and sampled, never summed, along
 the preferred arc and the opposing arc at 0.3 of the family's field. Predictions:
-  sources      at least 3 orientation-selective source units (otherwise there is nothing to read)
+  sources      at least 3 orientation-selective source units (otherwise there is nothing to read; exact count)
   tangent      median over family units of the correlation between weight and alignment along the preferred
                arc >= 0.2
   opponent     median over family units of (mean aligned weight on the preferred arc - on the opposing arc)
                >= 0.5 standard deviations of the unit's weight map
+The medians' intervals resample the family's units.
 
 What changed, and why (issue "Positive controls"): the old reading kept only sources with 360-degree curve tuning,
 so line and edge inputs, from which the paper says curves are built, were never read, and it summed expanded
@@ -19,12 +20,6 @@ weights over positions, which cancels the tangent alignment. On constructed_curv
 detectors) it found 0 selective sources. Statistics and thresholds above were fixed on that positive control
 (tangent 0.63, opponent 6.1) and the null twin (tangent about 0, opponent about -0.1) before lite0 was read.
 Old result on lite0: r(summed weight, cos orientation difference) = -0.12 [-0.24, 0.01], REFUTED.
-
-Measured on EfficientNet-Lite0 with the sensitive reading: REFUTED, a finding. 112 of 240 units of
-blocks.4.expand are orientation selective (96 line-like), but along the family's arcs the weights don't follow
-the tangent: median r = 0.014 [-0.001, 0.040] (positive control 0.62, null twin -0.03), opponent contrast 0.12
-[-0.22, 0.16] sd (positive control 6.1). Whatever builds lite0's curve units from blocks.4.expand, it is not
-InceptionV1's tangent-aligned line and curve inputs at this radius. Kept as a known negative result.
 """
 import numpy as np
 
@@ -34,25 +29,29 @@ from probes.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
 from probes.evidence import bootstrap_ci
 from probes.circuits import upstream_layer
 
+SOURCES = "orientation-selective source units"
+TANGENT = "median correlation of weight with tangent alignment along the arc"
+OPPONENT = "median aligned weight, preferred minus opposing arc (sd)"
+
 
 @claim("curves.implementation", "Along each curve unit's preferred arc, its weights excite earlier orientation-"
        "selective units aligned with the arc and, along the opposing arc, inhibit them.",
        source="Zoom In, Claim 1, argument 5 (implementation); Curve Circuits", kind="implementation",
-       expect="refuted", positive="constructed_curves")
+       expect="refuted", positive="constructed_curves",
+       predictions={SOURCES: ">= 3", TANGENT: ">= 0.2", OPPONENT: ">= 0.5"}, resample="units")
 def test_weights_follow_the_arc(model, curve_family, preferred, evidence):
     source = upstream_layer(model, curve_family.layer)
     tuned = source_tuning(model, source, CONFIRMATION)
     selective = [s for s in tuned if s.selectivity >= MIN_SELECTIVITY]
-    evidence.record(f"line-like selective sources in {source}", sum(s.period == 180.0 for s in selective),
-                    n=len(tuned))
-    evidence.at_least("orientation-selective source units", len(selective), 3, n=len(tuned))
+    evidence.record("line-like selective sources", sum(s.period == 180.0 for s in selective), n=len(tuned))
+    evidence.measure(SOURCES, len(selective), n=len(tuned))
     if not selective:
+        for name in (TANGENT, OPPONENT):
+            evidence.inconclusive(name, f"no orientation-selective source unit in {source} to read")
         return
     readings = read_arcs(model, source, curve_family.layer, {u: preferred[u] for u in curve_family.units}, selective,
                          span=CONFIRMATION["span"])
     tangent = [r.tangent_correlation for r in readings.values()]
     opponent = [r.opponent_contrast() for r in readings.values()]
-    evidence.at_least("median correlation of weight with tangent alignment along the arc", np.median(tangent), 0.2,
-                      ci=bootstrap_ci(tangent, np.median), n=len(tangent))
-    evidence.at_least("median aligned weight, preferred minus opposing arc (sd)", np.median(opponent), 0.5,
-                      ci=bootstrap_ci(opponent, np.median), n=len(opponent))
+    evidence.measure(TANGENT, np.median(tangent), ci=bootstrap_ci(tangent, np.median), n=len(tangent))
+    evidence.measure(OPPONENT, np.median(opponent), ci=bootstrap_ci(opponent, np.median), n=len(opponent))

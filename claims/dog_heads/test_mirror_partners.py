@@ -6,21 +6,23 @@ with B's responses to the photographs (mirror correlation) at least PARTNER_MIN,
 than A's and B's plain correlation (so two units that merely ignore facing together do not count). Random units:
 RANDOM units of the layer, each given its best partner on the DISCOVERY half (probes.mirror.best_partners), then
 judged like the family on the confirmation half.
-The facing index of the family (probes.mirror: median over photographs of |r - r_mirror| / (r + r_mirror)) is
-recorded, not tested: as a claim of its own ("facing units answer a photograph and its mirror differently,
-index >= 0.3") it was vacuous, holding on the gaussian null twin too (lite0 0.34 [0.27, 0.48], null 0.5): a
-random network's late units also answer a photograph and its mirror differently, plausibly through the
-asymmetric "SAME" padding, which a flip does not commute with. Only the partner structure tells facing apart.
 Predictions, fixed before the claim ran on any network:
-  fraction of family units whose partner qualifies                     >= 0.75
-  family fraction minus random units' fraction                          >= 0.3
-Measured (2026-11-25), HOLDS on lite0's one pair (blocks.14.depthwise 23 and 225): 2 of 2 [0.34, 1], random
-units 0 of 50; gaussian null 0 of 2; constructed_facing 2 of 2.
+  fraction of family units with a qualifying partner                   >= 0.75
+  family fraction minus random units'                                  >= 0.3
+Intervals (95%, RESAMPLES bootstrap resamples) resample the confirmation dog photographs, each with its mirror,
+recomputing the correlations; the margin also resamples the random units when they are a sample of the layer
+(not when they are all of its other units, as in constructed_facing's four-unit layer).
+History: the facing index of the family (probes.mirror: median over photographs of |r - r_mirror| / (r + r_mirror))
+was first its own prediction ("facing units answer a photograph and its mirror differently, index >= 0.3") and
+was vacuous: it held on the gaussian null twin too (lite0 0.34, null 0.5), plausibly through the asymmetric
+"SAME" padding, which a flip does not commute with. Superseded by the partner structure; still measured
+(`FACING_INDEX`, same resampling) and shown, not counted.
+Measured before the interval verdicts (2026-11-25): HOLDS on lite0's one pair (blocks.14.depthwise 23 and 225),
+2 of 2, random units 0 of 50; gaussian null 0 of 2; constructed_facing 2 of 2.
 """
 import numpy as np
 
 from fixtures import claim
-from probes.evidence import wilson_ci
 from probes.mirror import (
     best_partners,
     correlation_matrix,
@@ -32,6 +34,11 @@ SOURCE = "Zoom In, 'unioning over cases' (left- and right-facing dog heads, each
 POSITIVE = "constructed_facing"
 PARTNER_MIN, ADVANTAGE_MIN = 0.5, 0.3
 RANDOM = 50
+RESAMPLES = 200
+
+FAMILY = "fraction of family units with a qualifying partner"
+MARGIN = "family fraction minus random units'"
+FACING_INDEX = "median facing index of the family"  # superseded ">= 0.3": vacuous on the null twin
 
 
 def qualifies(photos, mirrors, pairs) -> np.ndarray:
@@ -41,26 +48,62 @@ def qualifies(photos, mirrors, pairs) -> np.ndarray:
     plain = correlation_matrix(photos[:, units], photos[:, units])
     return np.array([mirror[column[a], column[b]] >= PARTNER_MIN
                      and mirror[column[a], column[b]] - plain[column[a], column[b]] >= ADVANTAGE_MIN
-                     for a, b in pairs])
+                     for a, b in pairs], dtype=bool)
+
+
+def bootstrap(statistic, photographs: int, units: int | None = None, *, resamples: int = RESAMPLES, seed: int = 0):
+    """Per component of statistic(photograph indices, unit indices): its 95% percentile interval over resamples of
+    the photographs, and jointly of `units` random units when given (None: the statistic keeps all of them);
+    None for a component that is undefined (NaN) on any resample, which then has no interval."""
+    rng = np.random.default_rng(seed)
+    values = np.array([np.atleast_1d(statistic(rng.integers(0, photographs, photographs),
+                                               rng.integers(0, units, units) if units else None))
+                       for _ in range(resamples)], dtype=float)
+    return [(float(np.quantile(v, 0.025)), float(np.quantile(v, 0.975))) if np.isfinite(v).all() else None
+            for v in values.T]
+
+
+def judge(evidence, name: str, value: float, ci, n: int, undefined: str) -> None:
+    """Measure a declared prediction, or call it inconclusive when its value or interval is undefined."""
+    if ci is None or not np.isfinite(value):
+        evidence.inconclusive(name, undefined)
+    else:
+        evidence.measure(name, value, ci=ci, n=n)
 
 
 @claim("dog_heads.mirror_partners", "Each facing unit has a mirror partner that answers the mirror image as it "
        "answers the photograph, far more often than random units have one.", source=SOURCE, kind="mirror images",
-       positive=POSITIVE)
+       positive=POSITIVE, predictions={FAMILY: ">= 0.75", MARGIN: ">= 0.3"}, resample="units and photographs")
 def test_facing_units_have_mirror_partners(facing_family, dog_responses, discovery_dog_responses, evidence):
     layer = facing_family.layer
     photos, mirrors = dog_responses.photos[layer], dog_responses.mirrors[layer]
-    family = qualifies(photos, mirrors, [(a, facing_family.partners[a]) for a in facing_family.units])
-
+    n = len(photos)
+    family_pairs = [(a, facing_family.partners[a]) for a in facing_family.units]
     others = np.setdiff1d(np.arange(photos.shape[1]), facing_family.units)
     chosen = np.random.default_rng(0).choice(others, size=min(RANDOM, len(others)), replace=False)
     partners = best_partners(discovery_dog_responses.photos[layer], discovery_dog_responses.mirrors[layer])
-    random_ = qualifies(photos, mirrors, [(int(a), int(partners[a])) for a in chosen])
+    random_pairs = [(int(a), int(partners[a])) for a in chosen]
+    sampled = len(chosen) if 0 < len(chosen) < len(others) else None  # all other units: nothing to resample
 
-    evidence.record("median facing index of the family", np.median(facing_index(
-        photos[:, facing_family.units], mirrors[:, facing_family.units], count_silent=True)), n=len(photos))
-    evidence.at_least("fraction of family units with a qualifying partner", family.mean(), 0.75,
-                      ci=wilson_ci(int(family.sum()), len(family)), n=len(family))
-    evidence.record("fraction of random units with a qualifying partner", random_.mean(),
-                    ci=wilson_ci(int(random_.sum()), len(random_)), n=len(random_))
-    evidence.at_least("family fraction minus random units'", family.mean() - random_.mean(), 0.3, n=len(random_))
+    def fractions(idx, picked):
+        family = qualifies(photos[idx], mirrors[idx], family_pairs).mean()
+        if not random_pairs:
+            return family, np.nan, np.nan
+        random_ = qualifies(photos[idx], mirrors[idx], random_pairs)
+        random_ = random_[picked] if picked is not None else random_
+        return family, random_.mean(), family - random_.mean()
+
+    def index(idx):
+        units = facing_family.units
+        return np.median(facing_index(photos[idx][:, units], mirrors[idx][:, units], count_silent=True))
+
+    family, random_, margin = fractions(np.arange(n), None)
+    family_ci, random_ci, margin_ci = bootstrap(fractions, n, sampled)
+    evidence.record("facing units", len(family_pairs))
+    evidence.measure(FACING_INDEX, index(np.arange(n)), ci=bootstrap(lambda idx, _: index(idx), n)[0], n=n)
+    judge(evidence, FAMILY, family, family_ci, n, "undefined on a resample of the photographs")
+    if random_ci is not None and np.isfinite(random_):
+        evidence.record("fraction of random units with a qualifying partner", random_, ci=random_ci, n=len(chosen))
+    judge(evidence, MARGIN, margin, margin_ci, n,
+          "the facing layer has no unit outside the family to draw" if not random_pairs
+          else "undefined on a resample of the photographs")

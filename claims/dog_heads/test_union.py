@@ -9,22 +9,33 @@ Reading the weights: the expanded weights (probes/circuits.py) from each facing 
 over positions, in units of the standard deviation of the weights from every unit of the facing layer; a unit
 reads a pair by the smaller of the two. Controls for each: RANDOM units of the union layer, seeded.
 Predictions, fixed before the claims ran on any network:
-  both facings   median over union units of the median over photographs of min(r, r_mirror) / max(r, r_mirror)
-                 >= 0.5, and median over union units of the correlation of their responses with a pair's
-                 summed response, over photographs and mirrors, >= 0.5 (the discovery criterion; added after
-                 the first run, in which the gaussian null twin's saturated units held the balance at 1.0). Dog
-                 selectivity (mean response to dog photographs / to the other photographs) is recorded only:
-                 the positive control has no dogs to be selective for.
+  both facings   median over union units of the correlation of their responses with a pair's summed response,
+                 over photographs and mirrors, >= 0.5 (the discovery criterion; added after the first run, in which
+                 the gaussian null twin's saturated units held the balance at 1.0), and median over union units of
+                 the median over photographs of min(r, r_mirror) / max(r, r_mirror) >= 0.5 (a bounded ratio, not
+                 capped; photographs silent both ways left out). Dog selectivity (contrast of the mean response to
+                 dog photographs and to the other photographs) is recorded only: the positive control has no dogs
+                 to be selective for.
+                 Resampled: the confirmation dog photographs, each with its mirror (RESAMPLES resamples).
   reads both     median over union units of the pair it reads most (smaller weight, in s.d.)  >= 1.0, and at
-                 least 0.5 above random units' median
-  XOR            median over union units of the median over photographs of r(blend) / (r + r_mirror) <= 0.4
-                 (a linear unit gives 0.5 for the equal-weight blend), and at least 0.1 below random units that
-                 answer dog photographs at all
-Measured (2026-11-25) on lite0 (union units blocks.15.expand 80 and 331, 59 confirmation dog photographs):
-  both facings   EXPECTED REFUTED, borderline: balance 0.882 [0.822, 0.9] holds, but the correlation with the
-                 pair's summed response is 0.498 [0.444, 0.551] (threshold 0.5); null 0, positive 1.0
-  reads both     EXPECTED REFUTED: -0.35 s.d. [-0.76, 0.06] (random units -0.29); null -0.57; positive 2.0
-  XOR            HOLDS: 0.324 [0.236, 0.38], 0.104 [0.051, 0.187] below random units; null 0.5; positive 0
+                 least 0.5 above random units' median.
+                 Resampled: the union units, and the random units when they are a sample of the layer (weights are
+                 read exactly).
+  XOR            median over union units of the median over photographs of the contrast
+                 (r(blend) - (r + r_mirror)) / (r(blend) + r + r_mirror) <= -0.429, the exact transform of the
+                 earlier ratio r(blend) / (r + r_mirror) <= 0.4 (a linear unit gives ratio 0.5, contrast -1/3);
+                 photographs silent to all three left out, and units silent on every photograph. And random units
+                 that answer dog photographs at all: their median contrast at least 0.1 above the family's. On the
+                 contrast scale the gap between a linear unit (-1/3) and the XOR threshold (-0.429) is 0.095, the gap
+                 the earlier ratio margin of 0.1 spanned (0.5 - 0.4), so 0.1 asks no less.
+                 Resampled: the confirmation dog photographs, and jointly the random units when they are a sample of
+                 the layer (not when they are all of its other answering units, as in constructed_facing).
+Measured before the interval verdicts (2026-11-25) on lite0 (union units blocks.15.expand 80 and 331, 59
+confirmation dog photographs):
+  both facings   EXPECTED REFUTED, borderline: balance 0.882 holds, but the correlation with the pair's summed
+                 response is 0.498 (threshold 0.5); null 0, positive 1.0
+  reads both     EXPECTED REFUTED: -0.35 s.d. (random units -0.29); null -0.57; positive 2.0
+  XOR            HOLDS: ratio 0.324, 0.104 below random units; null 0.5; positive 0
 So lite0's union units answer both facings and sum them sub-linearly, but the linear reading of the weights
 does not show them built from the pair (through a ReLU6 block, as curve_circuits.edit_prediction found too).
 """
@@ -32,47 +43,96 @@ import numpy as np
 
 from fixtures import claim
 from probes.circuits import expanded_weights
-from probes.evidence import bootstrap_ci, bootstrap_over
-from probes.mirror import correlation_matrix, selectivity
+from probes.evidence import bootstrap_ci
+from probes.mirror import correlation_matrix
 
 SOURCE = "Zoom In, 'unioning over cases' (InceptionV1 pose-invariant dog head, mixed4b-4c)"
 POSITIVE = "constructed_facing"
 RANDOM = 30
+RESAMPLES = 200
+
+CORRELATION = "median correlation with a pair's summed response"
+BALANCE = "median balance between a photograph and its mirror"
+READING = "median reading of the pair (s.d.)"
+READING_MARGIN = "family minus random units"
+XOR = "median contrast of blend against photograph + mirror"
+XOR_MARGIN = "random units' median contrast minus the family's"
 
 
-def random_units(layer_width: int, exclude, count: int = RANDOM) -> np.ndarray:
-    others = np.setdiff1d(np.arange(layer_width), exclude)
-    return np.sort(np.random.default_rng(0).choice(others, size=min(count, len(others)), replace=False))
+def random_units(candidates, count: int = RANDOM) -> tuple[np.ndarray, bool]:
+    """Up to `count` of the candidate units, seeded, and whether they are a sample of them (False: all of them)."""
+    candidates = np.asarray(candidates, dtype=int)
+    chosen = np.sort(np.random.default_rng(0).choice(candidates, size=min(count, len(candidates)), replace=False))
+    return chosen, len(chosen) < len(candidates)
 
 
 def pairs_of(facing_family) -> list[tuple[int, int]]:
     return sorted({tuple(sorted(pair)) for pair in facing_family.partners.items()})
 
 
+def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
+    """Per column of (resamples, statistics): its 95% percentile interval, None if undefined on any resample."""
+    return [(float(np.quantile(v, 0.025)), float(np.quantile(v, 0.975))) if np.isfinite(v).all() else None
+            for v in np.atleast_2d(values.T)]
+
+
+def judge(evidence, name: str, value: float, ci, n: int, undefined: str) -> None:
+    """Measure a declared prediction, or call it inconclusive when its value or interval is undefined."""
+    if ci is None or not np.isfinite(value):
+        evidence.inconclusive(name, undefined)
+    else:
+        evidence.measure(name, value, ci=ci, n=n)
+
+
 def median_of_unit_medians(values: np.ndarray) -> float:
-    return float(np.median(np.nanmedian(values, axis=0)))
+    """Median over units of each unit's median over its defined (non-NaN) photographs; units with none are left
+    out; NaN when no unit has any."""
+    defined = ~np.isnan(values).all(0)
+    if not defined.any():
+        return np.nan
+    return float(np.median(np.nanmedian(values[:, defined], axis=0)))
 
 
 @claim("dog_heads.union.both_facings", "Union units follow what their facing pair answers, and answer a dog "
        "photograph and its mirror image alike.",
-       source=SOURCE, kind="mirror images", positive=POSITIVE, expect="refuted")
+       source=SOURCE, kind="mirror images", positive=POSITIVE, expect="refuted",
+       predictions={CORRELATION: ">= 0.5", BALANCE: ">= 0.5"}, resample="photographs")
 def test_union_units_answer_both_facings(facing_family, union_family, dog_responses, evidence):
     photos = dog_responses.photos[union_family.layer][:, union_family.units]
     mirrors = dog_responses.mirrors[union_family.layer][:, union_family.units]
-    larger = np.maximum(photos, mirrors)
-    balance = np.where(larger > 0, np.minimum(photos, mirrors) / np.where(larger > 0, larger, 1.0), np.nan)
-    n = len(balance)
-    dog_ratio = selectivity(np.concatenate([photos, dog_responses.others[union_family.layer][:, union_family.units]]),
-                            np.arange(n + len(dog_responses.others[union_family.layer])) < n)
-    evidence.record("median dog / other photographs response ratio", np.median(dog_ratio), n=len(dog_ratio))
-    both = np.concatenate([photos, mirrors])
-    source = np.concatenate([dog_responses.photos[facing_family.layer], dog_responses.mirrors[facing_family.layer]])
-    summed = np.stack([source[:, a] + source[:, b] for a, b in pairs_of(facing_family)], 1)
-    reading = correlation_matrix(both, summed).max(1)
-    evidence.at_least("median correlation with a pair's summed response", np.median(reading), 0.5,
-                      ci=bootstrap_ci(reading, np.median), n=len(reading))
-    evidence.at_least("median balance between a photograph and its mirror", median_of_unit_medians(balance), 0.5,
-                      ci=bootstrap_over(n, lambda idx: median_of_unit_medians(balance[idx])), n=n)
+    source_photos = dog_responses.photos[facing_family.layer]
+    source_mirrors = dog_responses.mirrors[facing_family.layer]
+    pairs = pairs_of(facing_family)
+    n = len(photos)
+
+    others = dog_responses.others[union_family.layer][:, union_family.units].mean(0)
+    dogs = photos.mean(0)
+    answered = dogs + others > 0
+    if answered.any():
+        selectivity = (dogs[answered] - others[answered]) / (dogs[answered] + others[answered])
+        evidence.record("median dog / other photographs contrast (d-o)/(d+o)", np.median(selectivity),
+                        n=int(answered.sum()))
+
+    def statistics(idx, _=None) -> tuple[float, float]:
+        both = np.concatenate([photos[idx], mirrors[idx]])
+        source = np.concatenate([source_photos[idx], source_mirrors[idx]])
+        summed = np.stack([source[:, a] + source[:, b] for a, b in pairs], 1)
+        reading = correlation_matrix(both, summed).max(1)
+        larger = np.maximum(photos[idx], mirrors[idx])
+        balance = np.where(larger > 0, np.minimum(photos[idx], mirrors[idx]) / np.where(larger > 0, larger, 1.0),
+                           np.nan)
+        return float(np.median(reading)), median_of_unit_medians(balance)
+
+    rng = np.random.default_rng(0)
+    correlation, balance = statistics(np.arange(n))
+    correlation_ci, balance_ci = percentiles(np.array([statistics(rng.integers(0, n, n))
+                                                       for _ in range(RESAMPLES)]))
+    judge(evidence, CORRELATION, correlation, correlation_ci, n, "undefined on a resample of the photographs")
+    silent = int(((photos == 0) & (mirrors == 0)).all(0).sum())
+    evidence.record("union units silent on every photograph and mirror", silent, n=len(union_family.units) or None)
+    judge(evidence, BALANCE, balance, balance_ci, n,
+          "every union unit is silent on every photograph and its mirror" if not np.isfinite(balance)
+          else "a resample of the photographs leaves every union unit silent")
 
 
 def pair_reading(model, facing_family, layer: str, units) -> np.ndarray:
@@ -86,39 +146,64 @@ def pair_reading(model, facing_family, layer: str, units) -> np.ndarray:
 
 @claim("dog_heads.union.reads_both", "Union units read positively from both members of a facing pair, more than "
        "random units of their layer do.", source=SOURCE, kind="circuit", positive=POSITIVE,
-       expect="refuted")
+       expect="refuted", predictions={READING: ">= 1.0", READING_MARGIN: ">= 0.5"}, resample="units")
 def test_union_units_read_both_facings(model, facing_family, union_family, dog_responses, evidence):
     family = pair_reading(model, facing_family, union_family.layer, union_family.units)
     width = dog_responses.photos[union_family.layer].shape[1]
-    random_ = pair_reading(model, facing_family, union_family.layer, random_units(width, union_family.units))
-    evidence.at_least("median reading of the pair (s.d.)", np.median(family), 1.0,
-                      ci=bootstrap_ci(family, np.median), n=len(family))
+    chosen, sampled = random_units(np.setdiff1d(np.arange(width), union_family.units))
+    evidence.measure(READING, np.median(family), ci=bootstrap_ci(family, np.median), n=len(family))
+    if not len(chosen):
+        evidence.inconclusive(READING_MARGIN, "the union layer has no unit outside the family to draw")
+        return
+    random_ = pair_reading(model, facing_family, union_family.layer, chosen)
     evidence.record("random units' median reading (s.d.)", np.median(random_),
-                    ci=bootstrap_ci(random_, np.median), n=len(random_))
-    evidence.at_least("family minus random units", np.median(family) - np.median(random_), 0.5, n=len(random_))
+                    ci=bootstrap_ci(random_, np.median) if sampled else None, n=len(random_))
+    rng = np.random.default_rng(0)
+    margins = [np.median(rng.choice(family, len(family)))
+               - np.median(rng.choice(random_, len(random_)) if sampled else random_) for _ in range(RESAMPLES)]
+    evidence.measure(READING_MARGIN, np.median(family) - np.median(random_), ci=percentiles(np.array(margins))[0],
+                     n=len(family) + len(random_))
+
+
+def blend_contrast(responses, units) -> np.ndarray:
+    """(photographs, units): (r(blend) - (r + r_mirror)) / (r(blend) + r + r_mirror); NaN where all three are 0."""
+    layer_photos, layer_mirrors, layer_blends = responses
+    total = layer_photos[:, units] + layer_mirrors[:, units]
+    blend = layer_blends[:, units]
+    whole = blend + total
+    return np.where(whole > 0, (blend - total) / np.where(whole > 0, whole, 1.0), np.nan)
 
 
 @claim("dog_heads.union.xor", "Union units answer both facings at once (a photograph blended with its mirror) less "
        "than the sum of each, more so than random units of their layer.", source=SOURCE, kind="mirror images",
-       positive=POSITIVE)
+       positive=POSITIVE, predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"}, resample="units and photographs")
 def test_union_units_are_xor_like(union_family, dog_responses, evidence):
     layer = union_family.layer
-    photos = dog_responses.photos[layer]
+    responses = (dog_responses.photos[layer], dog_responses.mirrors[layer], dog_responses.blends[layer])
+    photos = responses[0]
     answering = np.flatnonzero(photos.mean(0) > 0)
-    chosen = random_units(photos.shape[1], np.setdiff1d(np.arange(photos.shape[1]), answering).tolist()
-                          + list(union_family.units))
-
-    def ratio(units):
-        total = photos[:, units] + dog_responses.mirrors[layer][:, units]
-        return np.where(total > 0, dog_responses.blends[layer][:, units] / np.where(total > 0, total, 1.0), np.nan)
-
-    family, random_ = ratio(union_family.units), ratio(chosen)
+    chosen, sampled = random_units(np.setdiff1d(answering, union_family.units))
+    family, random_ = blend_contrast(responses, union_family.units), blend_contrast(responses, chosen)
     n = len(family)
-    evidence.at_most("median blend / (photograph + mirror)", median_of_unit_medians(family), 0.4,
-                     ci=bootstrap_over(n, lambda idx: median_of_unit_medians(family[idx])), n=n)
-    evidence.record("random units' median", median_of_unit_medians(random_),
-                    ci=bootstrap_over(n, lambda idx: median_of_unit_medians(random_[idx])), n=len(chosen))
-    evidence.at_least("random units' median minus the family's",
-                      median_of_unit_medians(random_) - median_of_unit_medians(family), 0.1,
-                      ci=bootstrap_over(n, lambda idx: median_of_unit_medians(random_[idx])
-                                        - median_of_unit_medians(family[idx])), n=n)
+
+    def statistics(idx, picked=None) -> tuple[float, float, float]:
+        ours = median_of_unit_medians(family[idx])
+        theirs = median_of_unit_medians(random_[idx][:, picked] if picked is not None else random_[idx]) \
+            if len(chosen) else np.nan
+        return ours, theirs, theirs - ours
+
+    rng = np.random.default_rng(0)
+    value, baseline, margin = statistics(np.arange(n))
+    draws = np.array([statistics(rng.integers(0, n, n), rng.integers(0, len(chosen), len(chosen)) if sampled
+                                 else None) for _ in range(RESAMPLES)])
+    value_ci, baseline_ci, margin_ci = percentiles(draws)
+    evidence.record("union units silent on every photograph", int(np.isnan(family).all(0).sum()),
+                    n=len(union_family.units) or None)
+    judge(evidence, XOR, value, value_ci, n,
+          "every union unit is silent on every photograph, mirror and blend" if not np.isfinite(value)
+          else "a resample of the photographs leaves every union unit silent")
+    if np.isfinite(baseline):
+        evidence.record("random units' median contrast", baseline, ci=baseline_ci, n=len(chosen))
+    judge(evidence, XOR_MARGIN, margin, margin_ci, n,
+          "no answering unit outside the family to draw" if not len(chosen)
+          else "undefined: the family or the random units are silent (on the photographs or on a resample)")

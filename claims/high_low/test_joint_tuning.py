@@ -1,30 +1,44 @@
 """High-low frequency detectors, joint tuning: as a high-low boundary rotates, the most active unit of the
 family moves through the family in orientation order.
 
-The statistic of curves.joint_tuning (probes.tuning.joint_tuning), on the confirmation boundaries: responses
-normalised per unit by its peak over the sweep; the winner's pre-registered orientation compared with the
-boundary's over the stimuli the family answers at all. Predictions: at most half of the sweep leaves the family
-silent; among the rest, the winner is within 45 degrees for at least 75% (a random winner: 25%).
+The statistic of curves.joint_tuning (probes.tuning.joint_tuning), on the confirmation boundaries (72
+orientations): responses normalised per unit by its peak over the sweep; the winner's pre-registered orientation
+compared with the boundary's over the stimuli the family answers at all. Predictions:
+  fraction of the sweep that leaves the family silent                <= 0.5
+  fraction of responsive stimuli whose winner is within 45 degrees  >= 0.75   (a random winner: 0.25)
+Intervals resample the stimuli of the sweep (each stimulus is one trial of the fixed family): the silent fraction
+over every stimulus, with each unit's normalisation kept at its peak over the whole sweep; the within-45 fraction
+over the responsive stimuli. If the whole sweep leaves the family silent, the second is inconclusive.
 """
 import numpy as np
 
 from fixtures import claim
-from probes.evidence import wilson_ci
+from probes.evidence import bootstrap_ci, bootstrap_over
 from probes.tuning import joint_tuning
 
 
 @claim("high_low.joint_tuning", "Rotating a high-low boundary moves the argmax unit through the family in "
        "orientation order.", source="Zoom In, Claim 1, argument 4 (joint tuning), applied to high-low detectors",
-       kind="joint tuning", positive="constructed_high_low")
+       kind="joint tuning", positive="constructed_high_low",
+       predictions={"fraction of the sweep that leaves the family silent": "<= 0.5",
+                    "fraction of responsive stimuli whose winner is within 45 degrees": ">= 0.75"},
+       resample="stimuli")
 def test_rotation_moves_argmax(high_low_family, high_low_preferred, confirmation_boundaries, evidence):
     orientations = np.array([high_low_preferred[u] for u in high_low_family.units])
-    sweep = joint_tuning(confirmation_boundaries.responses,
-                         confirmation_boundaries.stimuli.params["orientation"].numpy(), orientations)
-    evidence.at_most("fraction of the sweep that leaves the family silent", sweep.silent, 0.5,
-                     n=len(confirmation_boundaries.responses))
+    responses = confirmation_boundaries.responses
+    stimulus_orientation = confirmation_boundaries.stimuli.params["orientation"].numpy()
+    scale = responses.max(0)  # each unit's peak over the whole sweep, fixed for every resample
+    sweep = joint_tuning(responses, stimulus_orientation, orientations, scale=scale)
+    total = len(responses)
+    evidence.measure("fraction of the sweep that leaves the family silent", sweep.silent, n=total,
+                     ci=bootstrap_over(total, lambda idx: joint_tuning(responses[idx], stimulus_orientation[idx],
+                                                                       orientations, scale=scale).silent))
     responsive = len(sweep.errors)
-    if responsive:
-        evidence.record("median |stimulus - winner| (degrees)", float(np.median(sweep.errors)), n=responsive)
-    hits = int(np.sum(sweep.errors <= 45.0))
-    evidence.at_least("fraction of responsive stimuli whose winner is within 45 degrees", sweep.within(45.0), 0.75,
-                      ci=wilson_ci(hits, responsive), n=responsive)
+    if not responsive:
+        evidence.inconclusive("fraction of responsive stimuli whose winner is within 45 degrees",
+                              "the family is silent on every stimulus of the sweep")
+        return
+    evidence.record("median |stimulus - winner| (degrees)", float(np.median(sweep.errors)), n=responsive)
+    hits = (sweep.errors <= 45.0).astype(float)
+    evidence.measure("fraction of responsive stimuli whose winner is within 45 degrees", float(hits.mean()),
+                     ci=bootstrap_ci(hits, np.mean), n=responsive)

@@ -59,7 +59,9 @@ class UnitScreen:
         return self.passes_stimuli and self.drive >= MIN_DRIVE
 
 
-def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
+    """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
+    response (not yet divided by its natural drive)."""
     field_ = receptive_field(model, layer)
     canvas = field_.canvas
     curves = curve_set(canvas, orientations=stimuli["orientations"],
@@ -89,4 +91,13 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
         screen.units.append(UnitScreen(unit, float(mean_tuning.preferred_orientation),
                                        float(mean_tuning.vector_strength), float(drift), float(ratio),
                                        drive=float(by_radius[:, :, unit].max())))  # the peak, until divided below
-    return divide_drive_by_natural(screen, model, natural_images)
+    return screen
+
+
+def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+    return divide_drive_by_natural(measure_layer(model, layer, stimuli), model, natural_images)
+
+
+def unit_score(unit) -> float:
+    """The per-unit score the screen ranks by (choose_family ranks layers by their units' median vector strength)."""
+    return unit.vector_strength

@@ -71,7 +71,9 @@ def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
     return None
 
 
-def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
+    """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
+    response (not yet divided by its natural drive)."""
     field_ = receptive_field(model, layer)
     orientation = torch.arange(stimuli["orientations"]) * 360.0 / stimuli["orientations"]
     steps = luminance_edge(field_.canvas, orientation, stimuli["contrast"])
@@ -84,4 +86,14 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
         peak_at = float(curve.orientations[int(np.argmax(curve.responses))])
         screen.units.append(EdgeUnit(unit, peak_at, orientation_selectivity(curve.orientations, curve.responses),
                                      curve.vector_strength, drive=curve.peak))
-    return divide_drive_by_natural(screen, model, natural_images)
+    return screen
+
+
+def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+    return divide_drive_by_natural(measure_layer(model, layer, stimuli), model, natural_images)
+
+
+def unit_score(unit) -> float:
+    """The per-unit score the screen ranks by: its criterion, orientation selectivity (vector strength does not
+    serve for edges, see above)."""
+    return unit.selectivity

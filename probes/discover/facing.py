@@ -112,3 +112,40 @@ def find_families(model: Model, images, *, layers: list[str] | None, atlas, prov
         families["facing_union"] = Family(union_layer, union_units, provenance("union units"),
                                           description="dog-selective units answering both facings")
     return families, notes
+
+
+def pair_margins(responses: np.ndarray, mirror_responses: np.ndarray,
+                 dog_selectivity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(partners (C,), margins (C,)): for each unit a, its best mirror partner b (as `facing_pairs` pairs them) and
+    how far the pair clears the pair criteria: the smallest of each criterion's value over its threshold (dog
+    selectivity / DOG_RATIO and facing index / FACING_MIN of both units, mirror correlation / PARTNER_MIN and
+    advantage / ADVANTAGE_MIN both ways), at least 1 when every criterion holds. `facing_pairs` decides which pairs
+    qualify; this ranks pairs, qualifying or not. `responses` are the dog photographs', `dog_selectivity` (C,)
+    is probes.mirror.selectivity over all the photographs."""
+    index = facing_index(responses, mirror_responses)
+    partners = best_partners(responses, mirror_responses)
+    correlation = mirror_correlation(responses, mirror_responses)
+    advantage = partner_advantage(responses, mirror_responses)
+    a = np.arange(responses.shape[1])
+    b = partners
+    with np.errstate(invalid="ignore"):
+        margins = np.stack([dog_selectivity[a] / DOG_RATIO, dog_selectivity[b] / DOG_RATIO,
+                            index[a] / FACING_MIN, index[b] / FACING_MIN,
+                            correlation[a, b] / PARTNER_MIN, correlation[b, a] / PARTNER_MIN,
+                            advantage[a, b] / ADVANTAGE_MIN, advantage[b, a] / ADVANTAGE_MIN]).min(0)
+    return partners, np.nan_to_num(margins, nan=-np.inf)
+
+
+def union_margins(responses: np.ndarray, mirror_responses: np.ndarray, dog_selectivity: np.ndarray,
+                  summed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(qualifies (C,), margins (C,)) of a layer's units as union units: `discover`'s union criterion, and the
+    smallest of dog selectivity / DOG_RATIO, best correlation with a pair's summed response / UNION_CORRELATION
+    and UNION_FACING_MAX / facing index (at least 1 when the criterion holds). `responses` and `mirror_responses`
+    are the dog photographs' and their mirrors', `summed` (2 x dogs, pairs) each pair's summed response to both."""
+    reads = correlation_matrix(np.concatenate([responses, mirror_responses]), summed).max(1)
+    index = facing_index(responses, mirror_responses)
+    qualifies = (dog_selectivity >= DOG_RATIO) & (reads >= UNION_CORRELATION) & (index <= UNION_FACING_MAX)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        margins = np.stack([dog_selectivity / DOG_RATIO, reads / UNION_CORRELATION,
+                            UNION_FACING_MAX / np.maximum(index, 1e-12)]).min(0)
+    return qualifies, np.nan_to_num(margins, nan=-np.inf)

