@@ -19,6 +19,7 @@ import torch
 from fixtures import claim
 from probes.capture import capture
 from probes.evidence import rank_against, rank_interval
+from probes.figures import against_draws, grouped_bars
 from probes.circuits import ablated, downstream_layer, expanded_weights, family_readers
 from probes.protocol import CONFIRMATION
 from probes.receptive_field import receptive_field
@@ -35,7 +36,7 @@ DROP_RATIO = "circle drop, family / random ablation"  # superseded: a capped rat
        "as much as ablating random units, and takes a smaller share of their response to squares.",
        source="Zoom In, Claim 2 (circuits); Curve Circuits", kind="circuit", positive="constructed_curves",
        predictions={CIRCLES: ">= 0.95", SQUARES: ">= 0"}, resample="units")
-def test_family_ablation_hits_circles_not_squares(model, curve_family, evidence):
+def test_family_ablation_hits_circles_not_squares(model, curve_family, evidence, figures):
     downstream = downstream_layer(model, curve_family.layer)
     field = receptive_field(model, downstream)
     canvas = torch.zeros(1, 3, field.canvas, field.canvas)
@@ -63,6 +64,19 @@ def test_family_ablation_hits_circles_not_squares(model, curve_family, evidence)
         with ablated(model, curve_family.layer, chosen):
             random_circle.append(float((intact - response())[:, 0].mean()))
     circle_drop = float(family_drop[:, 0].mean())
+    reader_tags = [f"{downstream}:{r}" for r in readers]
+    figures.add("readers intact and ablated", lambda: grouped_bars(  # lambdas: drawn only when a report is written
+        readers, {"circles": intact[:, 0], "circles, family ablated": intact[:, 0] - family_drop[:, 0],
+                  "squares": intact[:, 1], "squares, family ablated": intact[:, 1] - family_drop[:, 1]},
+        ylabel="mean response", title=f"{downstream}: the curve family's readers"),
+        caption="Each reader's mean response to circle and square outlines, intact and with the curve family zeroed: "
+                "the claim is that the family carries more of the circle response than of the square response.",
+        units=reader_tags)
+    figures.add("circle drop vs random ablations", lambda: against_draws(
+        random_circle, {"family ablated": circle_drop}, xlabel="drop of the readers' mean circle response",
+        title=f"zeroing {len(curve_family.units)} units of {curve_family.layer}"),
+        caption=f"The readers' circle response drop with the family zeroed, against {DRAWS} ablations of as many "
+                "random units of its layer (the claim: above 95% of them).", units=reader_tags)
     evidence.record("readers", len(readers))
     evidence.record("circle response drop, family ablated", circle_drop)
     evidence.record("circle response drop, random ablation (mean)", float(np.mean(random_circle)), n=DRAWS)

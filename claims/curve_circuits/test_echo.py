@@ -22,6 +22,7 @@ import torch
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci, z_against
+from probes.figures import against_draws, before_after
 from probes.edits import applied, producing_convolution, remove_negative_inputs, remove_random_inputs
 from probes.protocol import CONFIRMATION
 from probes.tuning import centre_responses
@@ -53,7 +54,7 @@ def echo_change(before: np.ndarray, after: np.ndarray) -> np.ndarray:
        source="Curve Circuits (Cammarata et al. 2020), weight editing: removing negative weights", kind="editing",
        expect="refuted", positive="constructed_curves", predictions={ECHO: ">= 0.2", SPECIFIC: ">= 2"},
        resample="units")
-def test_removing_inhibition_raises_the_echo(model, curve_family, confirmation_curves, evidence):
+def test_removing_inhibition_raises_the_echo(model, curve_family, confirmation_curves, evidence, figures):
     before = sweep_tuning(model, curve_family, confirmation_curves)
     edit = remove_negative_inputs(model, curve_family.layer, curve_family.units)
     with applied(edit):
@@ -65,6 +66,26 @@ def test_removing_inhibition_raises_the_echo(model, curve_family, confirmation_c
         with applied(remove_random_inputs(model, curve_family.layer, curve_family.units, counts.tolist(), generator)):
             random_changes.append(float(np.median(echo_change(before, sweep_tuning(model, curve_family,
                                                                                    confirmation_curves)))))
+    def tuning_figure():
+        with applied(edit):
+            after = sweep_tuning(model, curve_family, confirmation_curves)
+        radii = len(np.unique(confirmation_curves.stimuli.params["radius"].numpy()))
+        orientations = confirmation_curves.stimuli.params["orientation"].numpy().reshape(radii, -1)[0]
+        return before_after(orientations, {u: before[:, k] for k, u in enumerate(curve_family.units)},
+                            {u: after[:, k] for k, u in enumerate(curve_family.units)},
+                            labels=("unedited", "negative inputs removed"),
+                            title=f"{curve_family.layer}: pre-activation tuning before and after the edit")
+
+    tags = [f"{curve_family.layer}:{u}" for u in curve_family.units]
+    figures.add("tuning before and after", tuning_figure,  # drawn only when a report is written
+                caption="Each unit's pre-activation tuning on the confirmation curves (mean over radii) before and "
+                        "after removing every negative weight into it; an echo is a rise 180° from the peak.",
+                units=tags)
+    figures.add("echo change vs random edits", lambda: against_draws(
+        random_changes, {"negative weights removed": float(np.median(change))}, threshold=0.2,
+        xlabel="median echo change (tuning range)", title="removing inhibition vs removing random weights"),
+        caption=f"The family's median echo change against {DRAWS} edits removing as many random weights per unit; "
+                "dotted: the registered 0.2.", units=tags)
     evidence.record("weights removed", float(counts.sum()), note=str(edit))
     evidence.record("largest median echo change of a random edit", max(random_changes), n=DRAWS)
     evidence.measure(ECHO, float(np.median(change)), ci=bootstrap_ci(change, np.median), n=len(change))

@@ -35,6 +35,7 @@ from fixtures import claim
 from probes.capture import capture
 from probes.circuits import ablated
 from probes.evidence import bootstrap_over, z_against
+from probes.figures import against_draws, scatter
 from probes.images import split
 from probes.reading import output_dependence, outputs
 
@@ -49,7 +50,7 @@ OVER_LARGEST = "R2 for the family's ablation minus the largest for a random abla
        source="Zoom In, Claim 2 ('predict what will change if you edit the weights')", kind="editing",
        expect="refuted", positive="constructed_curves", min_images=2 * PHOTOGRAPHS,
        predictions={AGREEMENT: ">= 0.5", SPECIFIC: ">= 2"}, resample="photographs")
-def test_reading_predicts_ablation(model, curve_family, images, evidence):
+def test_reading_predicts_ablation(model, curve_family, images, evidence, figures):
     held_out = split(images, "confirmation")
     photographs = held_out.images[:PHOTOGRAPHS]
     family_activity = capture(model, photographs, curve_family.layer)[curve_family.layer]
@@ -74,6 +75,18 @@ def test_reading_predicts_ablation(model, curve_family, images, evidence):
         chosen = [others[i] for i in torch.randperm(len(others), generator=generator)[:len(curve_family.units)]]
         with ablated(model, curve_family.layer, chosen):
             random_explained.append(explained((intact - outputs(model, photographs)).mean(0)))
+    tags = [f"{curve_family.layer}:{u}" for u in curve_family.units]
+    figures.add("predicted vs measured drop", lambda: scatter(  # lambdas: drawn only when a report is written
+        {"outputs": (predicted.numpy(), measured.numpy())}, identity=True, xlabel="predicted drop (weights)",
+        ylabel="measured drop (ablation)", title=f"ablating {curve_family.layer}'s curve family: "
+                                                 f"r = {agreement(measured):.2f}"),
+        caption=f"Each output's drop predicted from the weights alone against its mean drop measured on "
+                f"{len(photographs)} held-out photographs with the family zeroed.", units=tags)
+    figures.add("R2 vs random ablations", lambda: against_draws(
+        random_explained, {"family ablated": explained(measured)}, xlabel="R2 of the prediction",
+        title="the prediction explains the family's ablation, not a random one"),
+        caption=f"R2 of the (unfitted) prediction for the family's measured drops, against its R2 for {DRAWS} "
+                "ablations of as many random units of the layer.", units=tags)
     top = int(predicted.argmax())
     evidence.record(f"predicted drop of the top output ({top})", float(predicted[top]))
     evidence.record("measured drop of the top output", float(measured[top]), n=len(photographs))

@@ -17,6 +17,7 @@ from fixtures import claim
 from probes.circuits import expanded_weights, upstream_layer
 from probes.equivariance import footprints, rotation_match
 from probes.evidence import bootstrap_ci
+from probes.figures import weight_maps
 
 CORRELATION = "median correlation of rotated footprints at the right angle"
 SPECIFIC = "fraction of pairs where the right angle beats every wrong one"
@@ -27,11 +28,33 @@ SPECIFIC = "fraction of pairs where the right angle beats every wrong one"
        source="Naturally Occurring Equivariance in Neural Networks (Olah et al. 2020); Zoom In, Claim 2",
        kind="weights", expect="refuted", positive="constructed_curves",
        predictions={CORRELATION: ">= 0.3", SPECIFIC: ">= 0.5"}, resample="unit pairs")
-def test_family_weights_are_rotated_copies(model, curve_family, preferred, family_field, evidence):
+def test_family_weights_are_rotated_copies(model, curve_family, preferred, family_field, evidence, figures):
     source = upstream_layer(model, curve_family.layer)
     weights = expanded_weights(model, source, curve_family.layer, curve_family.units, size=family_field.canvas)
     match = rotation_match(footprints(weights), [preferred[u] for u in curve_family.units])
     pairs = len(match.right)
+
+    def footprint_figure():  # each unit, turned to its nearest neighbour's orientation, beside that neighbour's
+        import torch
+        from torchvision.transforms.functional import InterpolationMode, rotate
+
+        maps, units = footprints(weights), curve_family.units
+        rows, titles = [], []
+        for i, unit in enumerate(units):
+            offsets = [((preferred[u] - preferred[unit] + 180) % 360) - 180 if u != unit else np.inf for u in units]
+            j = int(np.argmin(np.abs(offsets)))
+            turned = rotate(maps[i][None], offsets[j], interpolation=InterpolationMode.BILINEAR)[0]
+            r = np.corrcoef(turned.flatten().numpy(), maps[j].flatten().numpy())[0, 1]
+            rows.append(torch.stack([maps[i], turned, maps[j]]))
+            titles += [f"{unit} ({preferred[unit]:.0f}°)", f"turned {offsets[j]:+.0f}°", f"{units[j]}: r={r:.2f}"]
+        return weight_maps(torch.cat(rows), titles, columns=3 * min(4, len(rows)))  # four triplets a row
+
+    if pairs:  # a family of one unit has nothing to turn into another
+        figures.add("footprints and their rotations", footprint_figure,  # drawn only when a report is written
+                    caption=f"Left: each unit's footprint in {source} (positive expanded weights summed over sources, "
+                            "the family's mean removed); middle: turned by the orientation difference to its nearest "
+                            "neighbour; right: the neighbour's footprint, which it should match (r: their "
+                            "correlation).", units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
     evidence.record(f"footprint size in {source}", weights.shape[-1])
     evidence.record("median correlation at the wrong angles", float(np.median(match.wrong)), n=pairs)
     evidence.measure(CORRELATION, float(np.median(match.right)), ci=bootstrap_ci(match.right, np.median), n=pairs)

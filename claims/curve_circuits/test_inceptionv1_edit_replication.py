@@ -23,6 +23,7 @@ from fixtures import claim
 from fixtures.data import require_family
 from probes.edits import without_negative_expanded_weights
 from probes.evidence import bootstrap_ci
+from probes.figures import before_after
 from probes.replication import ReferenceMissing, aligned_correlations, published_tuning
 from probes.tuning import TuningCurve
 
@@ -35,7 +36,8 @@ ECHO = "median rise of the echo ratio"
        "curves to its curves reproduces the published edited tuning curves, echoes included.",
        source="Curve Circuits (Cammarata et al. 2020), 'removing negative weights' figure", kind="replication",
        models=("inceptionv1",), predictions={BEFORE: ">= 0.6", AFTER: ">= 0.6", ECHO: ">= 0.1"}, resample="units")
-def test_published_edit_replicates(model, atlas, curve_family, family_field, respond, confirmation_curves, evidence):
+def test_published_edit_replicates(model, atlas, curve_family, family_field, respond, confirmation_curves, evidence,
+                                   figures):
     try:
         unedited = published_tuning("inceptionv1", "curve-circuits", "edit-unedited.json", layer="mixed3b")
         edited = published_tuning("inceptionv1", "curve-circuits", "edit-no-negative-weights.json")
@@ -52,6 +54,12 @@ def test_published_edit_replicates(model, atlas, curve_family, family_field, res
     orientations = confirmation_curves.tuning_curves()[0].orientations
     echo = [TuningCurve(orientations, after[u]).echo_ratio - TuningCurve(orientations, before[u]).echo_ratio
             for u in before]
+    figures.add("our tuning before and after the edit", lambda: before_after(  # drawn only for a report
+        orientations, before, after, labels=("unedited", "negative weights from mixed3a removed"),
+        title=f"{curve_family.layer}: our tuning before and after the edit"),
+        caption="Each unit's tuning on the confirmation curves, unedited and with the negative expanded weights "
+                "from the early curves removed; the published figure shows echoes 180° from the peak.",
+        units=[f"{curve_family.layer}:{u}" for u in before])
     evidence.measure(BEFORE, float(np.median(correlations_before)), ci=bootstrap_ci(correlations_before, np.median),
                      n=len(correlations_before))
     evidence.measure(AFTER, float(np.median(correlations_after)), ci=bootstrap_ci(correlations_after, np.median),

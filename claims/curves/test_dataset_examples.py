@@ -15,6 +15,7 @@ import torch
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
+from probes.figures import image_grid
 from probes.handwritten import HandwrittenCurveDetector
 from probes.streaming import random_crops, top_examples
 from probes.tuning import circular_distance
@@ -34,7 +35,8 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
        "more than random crops, as judged by an instrument independent of the unit.",
        source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples", positive="constructed_curves",
        min_images=2 * TOP, predictions={EFFECT: ">= 0.65"}, resample="units")
-def test_top_crops_contain_preferred_curves(model, curve_family, preferred, family_field, image_paths, evidence):
+def test_top_crops_contain_preferred_curves(model, curve_family, preferred, family_field, image_paths, evidence,
+                                            figures):
     confirmation = image_paths[1::2]
     top = top_examples(model, confirmation, curve_family.layer, k=TOP, units=curve_family.units)
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
@@ -47,5 +49,11 @@ def test_top_crops_contain_preferred_curves(model, curve_family, preferred, fami
         top_scores = orientation_score(detector, top_crops, orientation)
         random_scores = orientation_score(detector, random, orientation)
         effect_sizes.append(float((top_scores[:, None] > random_scores[None, :]).mean()))
+        figures.add(f"top crops of unit {unit}", lambda crops=top_crops, scores=top_scores:
+                    image_grid(crops, columns=TOP, titles=[f"{s:.2f}" for s in scores.tolist()]),
+                    caption=f"Top {TOP} confirmation crops (one per photograph); above each, the handwritten curve "
+                            f"detector's score at the unit's orientation {orientation:.0f}° (1: no preference). "
+                            f"P(top crop outscores a random crop) = {effect_sizes[-1]:.2f}",
+                    units=f"{curve_family.layer}:{unit}")  # a lambda: drawn only when a report is written
     evidence.record("photographs streamed", top.count)
     evidence.measure(EFFECT, np.median(effect_sizes), ci=bootstrap_ci(effect_sizes, np.median), n=len(effect_sizes))

@@ -11,6 +11,7 @@ from scipy.stats import pearsonr
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
+from probes.figures import paired_tuning
 from probes.handwritten import HandwrittenCurveDetector
 from probes.tuning import circular_distance, tuning_curves
 
@@ -20,7 +21,8 @@ CORRELATION = "median tuning correlation, unit vs handwritten detector"
 @claim("curves.handwritten_circuit", "A hand-written curve circuit's orientation tuning correlates with each family "
        "unit's tuning.", source="Zoom In, Claim 1, argument 7 (handwritten circuits)", kind="handwritten circuit",
        positive="constructed_curves", predictions={CORRELATION: ">= 0.5"}, resample="units")
-def test_handwritten_tuning_matches_family(curve_family, preferred, family_field, confirmation_curves, evidence):
+def test_handwritten_tuning_matches_family(curve_family, preferred, family_field, confirmation_curves, evidence,
+                                           figures):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     handwritten = detector(confirmation_curves.stimuli.images).numpy()
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
@@ -34,6 +36,16 @@ def test_handwritten_tuning_matches_family(curve_family, preferred, family_field
         if np.std(unit_curve.responses) > 0 and np.std(hand) > 0:
             correlations.append(pearsonr(unit_curve.responses, hand).statistic)
     evidence.record("units with a flat tuning curve", len(unit_curves) - len(correlations), n=len(unit_curves))
+    figures.add("unit vs handwritten tuning", lambda: paired_tuning(  # a lambda: drawn only for a report
+        unit_curves[0].orientations,
+        {f"unit {u} ({preferred[u]:.0f}°)": (
+            c.responses, hand_curves[int(np.argmin(circular_distance(detector.orientations.numpy(),
+                                                                     preferred[u])))].responses)
+         for u, c in zip(curve_family.units, unit_curves)},
+        labels=("unit", "handwritten detector"), title=f"{curve_family.layer}: family vs handwritten circuit"),
+        caption="Each unit's tuning on the confirmation sweep (mean over radii) and the tuning of the handwritten "
+                "curve detector set to the unit's pre-registered orientation, each divided by its own peak.",
+        units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
     if not correlations:
         evidence.inconclusive(CORRELATION, "every unit's tuning curve is flat on the confirmation sweep")
         return

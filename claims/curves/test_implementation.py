@@ -27,6 +27,7 @@ from probes.protocol import CONFIRMATION
 from fixtures import claim
 from probes.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
 from probes.evidence import bootstrap_ci
+from probes.figures import scatter_panels
 from probes.circuits import upstream_layer
 
 SOURCES = "orientation-selective source units"
@@ -39,7 +40,7 @@ OPPONENT = "median aligned weight, preferred minus opposing arc (sd)"
        source="Zoom In, Claim 1, argument 5 (implementation); Curve Circuits", kind="implementation",
        expect="refuted", positive="constructed_curves",
        predictions={SOURCES: ">= 3", TANGENT: ">= 0.2", OPPONENT: ">= 0.5"}, resample="units")
-def test_weights_follow_the_arc(model, curve_family, preferred, evidence):
+def test_weights_follow_the_arc(model, curve_family, preferred, evidence, figures):
     source = upstream_layer(model, curve_family.layer)
     tuned = source_tuning(model, source, CONFIRMATION)
     selective = [s for s in tuned if s.selectivity >= MIN_SELECTIVITY]
@@ -51,6 +52,17 @@ def test_weights_follow_the_arc(model, curve_family, preferred, evidence):
         return
     readings = read_arcs(model, source, curve_family.layer, {u: preferred[u] for u in curve_family.units}, selective,
                          span=CONFIRMATION["span"])
+    figures.add("weights along the arcs", lambda: scatter_panels(  # a lambda: drawn only for a report
+        {f"unit {u} ({preferred[u]:.0f}°): r = {r.tangent_correlation:.2f}": {
+            "preferred arc": (r.preferred_alignment, r.preferred_weights),
+            "opposing arc": (r.opposing_alignment, r.opposing_weights)} for u, r in readings.items()},
+        xlabel="alignment of the source with the arc", ylabel="standardised weight (sd)",
+        title=f"{curve_family.layer} from {source}: weights along each unit's arcs"),
+        caption=f"Each point: one of the {len(selective)} orientation-selective source units of {source} at one of "
+                "the points sampled along the unit's preferred arc (blue) or the opposing arc (red). The claim: "
+                "along the preferred arc, weight rises with alignment (r >= 0.2); aligned inputs weigh more there "
+                "than on the opposing arc (>= 0.5 sd).",
+        units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
     tangent = [r.tangent_correlation for r in readings.values()]
     opponent = [r.opponent_contrast() for r in readings.values()]
     evidence.measure(TANGENT, np.median(tangent), ci=bootstrap_ci(tangent, np.median), n=len(tangent))

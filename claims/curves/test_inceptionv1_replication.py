@@ -13,6 +13,7 @@ import pytest
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
+from probes.figures import paired_tuning
 from probes.replication import ReferenceMissing, aligned_correlations, published_tuning
 
 CORRELATION = "median correlation with the published tuning curve"
@@ -21,7 +22,7 @@ CORRELATION = "median correlation with the published tuning curve"
 @claim("curves.inceptionv1_replication", "The paper's mixed3b curve detectors reproduce the published radial "
        "tuning curves.", source="Curve Detectors (Cammarata et al. 2020), radial tuning figure",
        kind="replication", models=("inceptionv1",), predictions={CORRELATION: ">= 0.6"}, resample="units")
-def test_published_tuning_curves_replicate(curve_family, confirmation_curves, evidence):
+def test_published_tuning_curves_replicate(curve_family, confirmation_curves, evidence, figures):
     try:
         theirs = published_tuning("inceptionv1", "curve-detectors", "curves-mixed3b.json")
     except ReferenceMissing as missing:
@@ -29,6 +30,15 @@ def test_published_tuning_curves_replicate(curve_family, confirmation_curves, ev
     curves = confirmation_curves.tuning_curves()
     ours = {unit: curve.responses for unit, curve in zip(curve_family.units, curves) if unit in theirs}
     correlations, shift, direction = aligned_correlations(ours, theirs)
+    samples = len(curves[0].responses)
+    figures.add("ours vs published", lambda: paired_tuning(  # a lambda: drawn only for a report
+        curves[0].orientations,
+        {f"unit {u}: r = {r:.2f}": (ours[u], np.roll(theirs[u][:: len(theirs[u]) // samples][:samples][::direction],
+                                                     shift)) for u, r in zip(ours, correlations)},
+        labels=("ours (confirmation curves)", "published"), title=f"{curve_family.layer}: radial tuning"),
+        caption="Each unit's tuning on our confirmation curves and the published radial tuning curve, turned by the "
+                "one offset and direction fitted for all units, each divided by its own peak.",
+        units=[f"{curve_family.layer}:{u}" for u in ours])
     evidence.record("fitted shared offset (degrees)", shift * 360.0 / len(curves[0].responses))
     evidence.record("fitted direction (+1 same, -1 mirrored)", direction)
     evidence.measure(CORRELATION, float(np.median(correlations)), ci=bootstrap_ci(correlations, np.median),

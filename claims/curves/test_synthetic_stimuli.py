@@ -20,7 +20,7 @@ import pytest
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
-from probes.figures import polar_tuning
+from probes.figures import grouped_bars, image_grid, paired_tuning, polar_tuning
 from probes.tuning import circular_distance, tuning_curves
 
 NEAR = 10.0
@@ -75,17 +75,45 @@ def test_curves_beat_lines(confirmation_curves, confirmation_lines, near_preferr
        "1.5 times as strongly as to sharp 90-degree angles of any orientation.", source=SOURCE,
        kind="synthetic stimuli", expect="refuted", positive=POSITIVE, predictions={ANGLES: ">= 0.2"},
        resample="units")
-def test_curves_beat_sharp_angles(confirmation_curves, confirmation_corners, near_preferred, evidence):
+def test_curves_beat_sharp_angles(confirmation_curves, confirmation_corners, near_preferred, evidence, figures,
+                                  curve_family):
     median_contrast(evidence, ANGLES, best_curve(confirmation_curves, near_preferred),
                     confirmation_corners.responses.max(0))
+    tags = [f"{curve_family.layer}:{u}" for u in curve_family.units]
+    figures.add("curves vs corners", lambda: grouped_bars(  # lambdas: drawn only when a report is written
+        curve_family.units, {"best curve near its orientation": best_curve(confirmation_curves, near_preferred),
+                             "best 90° corner, any orientation": confirmation_corners.responses.max(0)},
+        ylabel="response", title=f"{curve_family.layer}: curve vs sharp angle"),
+        caption="Each unit's strongest response to a curve within 10° of its pre-registered orientation and to a "
+                "90° corner of any orientation; the claim asks for curve/corner >= 1.5.", units=tags)
+    figures.add("the stimuli", lambda: image_grid(
+        [image for k in range(len(curve_family.units)) for image in (
+            confirmation_curves.stimuli.images[np.where(near_preferred[:, k], confirmation_curves.responses[:, k],
+                                                        -1).argmax()],
+            confirmation_corners.stimuli.images[confirmation_corners.responses[:, k].argmax()])],
+        titles=[f"{u} {kind}: {value:.2g}" for k, u in enumerate(curve_family.units) for kind, value in (
+            ("curve", best_curve(confirmation_curves, near_preferred)[k]),
+            ("corner", confirmation_corners.responses[:, k].max()))], columns=8),
+        caption="For each unit, its best curve near its orientation and its best corner, with its response.",
+        units=tags)
 
 
 @claim("curves.synthetic_stimuli.radii", "At their preferred orientation, family units respond to both "
        "confirmation radii, the weaker at least half the stronger, keeping their orientation tuning at both.",
        source=SOURCE, kind="synthetic stimuli", positive=POSITIVE, predictions={RADII: ">= 0.5"}, resample="units")
-def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, evidence):
+def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, evidence, figures, curve_family):
     radius = confirmation_curves.stimuli.params["radius"].numpy()
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
+    small, large = np.unique(radius)[[0, -1]]
+    figures.add("tuning at both radii", lambda: paired_tuning(  # a lambda: drawn only when a report is written
+        orientation[radius == small],
+        {f"unit {u}": (confirmation_curves.responses[radius == small, k],
+                       confirmation_curves.responses[radius == large, k]) for k, u in enumerate(curve_family.units)},
+        labels=(f"radius {small:.1f} px", f"radius {large:.1f} px"), normalise=False,
+        title=f"{curve_family.layer}: confirmation curves at two radii"),
+        caption="Each unit's tuning at the two confirmation radii, on one scale: the claim asks for the same "
+                "preferred orientation (within 30°) and the weaker response at least half the stronger.",
+        units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
     tolerances, bare = [], []
     for k in range(near_preferred.shape[1]):
         per_radius = [np.where(near_preferred[:, k] & (radius == r), confirmation_curves.responses[:, k], 0).max()

@@ -24,6 +24,7 @@ from fixtures import claim
 from probes.capture import capture
 from probes.circuits import ablated, downstream_layer, expanded_weights, family_readers
 from probes.evidence import bootstrap_ci, rank_against, rank_interval
+from probes.figures import against_draws, grouped_bars
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import outlines
 from probes.tuning import centre_responses
@@ -55,7 +56,7 @@ def median_contrast(evidence, name: str, circle: np.ndarray, square: np.ndarray)
        "ablating the family lowers their response to circles more than ablating random units.",
        source="Zoom In, Claim 1, argument 6 (feature use)", kind="use", positive="constructed_curves",
        predictions={CIRCLES: ">= 0.111", ABLATION: ">= 0.95"}, resample="units")
-def test_readers_prefer_curved_shapes(model, curve_family, evidence):
+def test_readers_prefer_curved_shapes(model, curve_family, evidence, figures):
     downstream = downstream_layer(model, curve_family.layer)
     field = receptive_field(model, downstream)
     channels = capture(model, torch.zeros(1, 3, field.canvas, field.canvas), downstream, center=True)[downstream].shape[1]
@@ -86,6 +87,25 @@ def test_readers_prefer_curved_shapes(model, curve_family, evidence):
         chosen = [others[i] for i in torch.randperm(len(others), generator=generator)[:len(curve_family.units)]]
         with ablated(model, curve_family.layer, chosen):
             random_drops.append(intact - responses(circles, readers).mean())
+    def readers_figure():
+        with ablated(model, curve_family.layer, curve_family.units):
+            ablated_circles = responses(circles, readers)
+        return grouped_bars(readers, {"circles": responses(circles, readers),
+                                      "circles, family ablated": ablated_circles,
+                                      "squares": responses(squares, readers)},
+                            ylabel="mean response", title=f"{downstream}: the family's readers")
+
+    reader_tags = [f"{downstream}:{r}" for r in readers]
+    figures.add("readers: circles, squares, ablation", readers_figure,  # drawn only when a report is written
+                caption=f"The {len(readers)} units of {downstream} that read the curve family most: their mean "
+                        "response to circle and square outlines of the same sizes, and to the circles with the family "
+                        "ablated.",
+                units=reader_tags)
+    figures.add("ablation drop vs random ablations", lambda: against_draws(
+        random_drops, {"family ablated": float(family_drop)}, xlabel="drop of the readers' mean circle response",
+        title=f"zeroing {len(curve_family.units)} units of {curve_family.layer}"),
+        caption=f"The readers' circle response drop when the family is zeroed, against {RANDOM_DRAWS} ablations of "
+                "as many random units of its layer (the claim: above 95% of them).", units=reader_tags)
     evidence.record("readers' circle response drop, family ablated", float(family_drop))
     evidence.record("readers' circle response drop, mean random ablation", float(np.mean(random_drops)))
     evidence.measure(ABLATION, rank_against(family_drop, random_drops), ci=rank_interval(family_drop, random_drops),

@@ -23,6 +23,7 @@ Measured before the interval verdicts (2026-11-25): HOLDS on lite0's one pair (b
 import numpy as np
 
 from fixtures import claim
+from probes.figures import scatter_panels
 from probes.mirror import (
     best_partners,
     correlation_matrix,
@@ -74,7 +75,7 @@ def judge(evidence, name: str, value: float, ci, n: int, undefined: str) -> None
 @claim("dog_heads.mirror_partners", "Each facing unit has a mirror partner that answers the mirror image as it "
        "answers the photograph, far more often than random units have one.", source=SOURCE, kind="mirror images",
        positive=POSITIVE, predictions={FAMILY: ">= 0.75", MARGIN: ">= 0.3"}, resample="units and photographs")
-def test_facing_units_have_mirror_partners(facing_family, dog_responses, discovery_dog_responses, evidence):
+def test_facing_units_have_mirror_partners(facing_family, dog_responses, discovery_dog_responses, evidence, figures):
     layer = facing_family.layer
     photos, mirrors = dog_responses.photos[layer], dog_responses.mirrors[layer]
     n = len(photos)
@@ -97,6 +98,15 @@ def test_facing_units_have_mirror_partners(facing_family, dog_responses, discove
         units = facing_family.units
         return np.median(facing_index(photos[idx][:, units], mirrors[idx][:, units], count_silent=True))
 
+    figures.add("partners on photographs and mirrors", lambda: scatter_panels(  # drawn only for a report
+        {f"{a} and its partner {b}": {f"{a} on the mirror vs {b} on the photograph": (mirrors[:, a], photos[:, b]),
+                                      f"{a} vs {b}, both on the photograph": (photos[:, a], photos[:, b])}
+         for a, b in family_pairs}, xlabel="unit's peak response", ylabel="partner's peak response",
+        title=f"{layer}: facing units and their mirror partners"),
+        caption=f"Each point a confirmation dog photograph ({n}). Blue: the unit's response to the mirror image "
+                "against its partner's to the photograph, which partners share (correlation >= 0.5); red: both on "
+                "the photograph, which they should share less (by >= 0.3).",
+        units=[f"{layer}:{u}" for u in facing_family.units])
     family, random_, margin = fractions(np.arange(n), None)
     family_ci, random_ci, margin_ci = bootstrap(fractions, n, sampled)
     evidence.record("facing units", len(family_pairs))

@@ -23,6 +23,7 @@ import numpy as np
 
 from fixtures import claim
 from probes.circuits import expanded_weights
+from probes.figures import grouped_bars
 from probes.mirror import correlation_matrix, facing_index
 
 SOURCE = "Zoom In, 'unioning over cases' (the left and right dog-head pathways inhibit each other)"
@@ -58,7 +59,7 @@ def chance_rate(weights: np.ndarray) -> float:
        "the facing unit's pathway.", source=SOURCE, kind="circuit", positive=POSITIVE, expect="refuted",
        predictions={FRACTION: ">= 0.75", MARGIN: ">= 0.25"}, resample="photographs")
 def test_facing_pathways_inhibit_each_other(model, atlas, facing_family, union_family, discovery_dog_responses,
-                                            evidence):
+                                            evidence, figures):
     facing, union = facing_family.layer, union_family.layer
     responses = discovery_dog_responses
     n = len(responses)
@@ -82,6 +83,20 @@ def test_facing_pathways_inhibit_each_other(model, atlas, facing_family, union_f
         return float(inhibited), float(chance), float(inhibited - chance)
 
     (fraction, chance, margin), values = statistics(chosen), np.array([statistics(c) for c in resampled])
+    shown = [(a, p) for a, p in chosen.items() if p is not None]
+    if shown:
+        def scaled(a, p, source):  # the weight from `source` into a's pathway unit p, in s.d. of all weights into p
+            return weights[p][source] / max(float(np.std(weights[p])), 1e-12)
+
+        figures.add("weights into the pathway units", lambda: grouped_bars(  # drawn only for a report
+            [f"{a} -> {union}:{p}" for a, p in shown],
+            {"from the facing unit": [scaled(a, p, a) for a, p in shown],
+             "from its mirror partner": [scaled(a, p, facing_family.partners[a]) for a, p in shown]},
+            ylabel="summed expanded weight (s.d.)", title=f"{facing} -> {union}: the pathways"),
+            caption="For each facing unit with a pathway unit (chosen on the discovery photographs), the summed "
+                    "expanded weight into it from the unit itself and from its mirror partner, in s.d. of the weights "
+                    "from every unit of the facing layer. Inhibition: partner below zero, unit above.",
+            units=list(dict.fromkeys([f"{facing}:{a}" for a, _ in shown] + [f"{union}:{p}" for _, p in shown])))
     intervals = [(float(np.quantile(v, 0.025)), float(np.quantile(v, 0.975))) if np.isfinite(v).all() else None
                  for v in values.T]
     evidence.record("facing units with a pathway unit", sum(p is not None for p in chosen.values()), n=len(chosen))

@@ -44,6 +44,7 @@ import numpy as np
 from fixtures import claim
 from probes.circuits import expanded_weights
 from probes.evidence import bootstrap_ci
+from probes.figures import against_draws, scatter_panels
 from probes.mirror import correlation_matrix
 
 SOURCE = "Zoom In, 'unioning over cases' (InceptionV1 pose-invariant dog head, mixed4b-4c)"
@@ -97,7 +98,7 @@ def median_of_unit_medians(values: np.ndarray) -> float:
        "photograph and its mirror image alike.",
        source=SOURCE, kind="mirror images", positive=POSITIVE, expect="refuted",
        predictions={CORRELATION: ">= 0.5", BALANCE: ">= 0.5"}, resample="photographs")
-def test_union_units_answer_both_facings(facing_family, union_family, dog_responses, evidence):
+def test_union_units_answer_both_facings(facing_family, union_family, dog_responses, evidence, figures):
     photos = dog_responses.photos[union_family.layer][:, union_family.units]
     mirrors = dog_responses.mirrors[union_family.layer][:, union_family.units]
     source_photos = dog_responses.photos[facing_family.layer]
@@ -123,6 +124,29 @@ def test_union_units_answer_both_facings(facing_family, union_family, dog_respon
                            np.nan)
         return float(np.median(reading)), median_of_unit_medians(balance)
 
+    tags = [f"{union_family.layer}:{u}" for u in union_family.units]
+    figures.add("photograph vs mirror", lambda: scatter_panels(  # lambdas: drawn only when a report is written
+        {f"{union_family.layer}:{u}": {"dog photographs": (photos[:, k], mirrors[:, k])}
+         for k, u in enumerate(union_family.units)}, identity=True, xlabel="response to the photograph",
+        ylabel="response to its mirror", title="union units answer both facings"),
+        caption=f"Each point one of {n} confirmation dog photographs: the union unit's peak response to it and to "
+                "its mirror image. A union unit lies near the diagonal (balance min/max >= 0.5).", units=tags)
+
+    def pair_figure():  # each union unit against the facing pair whose summed response it follows best
+        both = np.concatenate([photos, mirrors])
+        source = np.concatenate([source_photos, source_mirrors])
+        summed = np.stack([source[:, a] + source[:, b] for a, b in pairs], 1)
+        best = correlation_matrix(both, summed).argmax(1)
+        return scatter_panels(
+            {f"{union_family.layer}:{u} vs pair {pairs[best[k]]}": {"photographs and mirrors": (
+                summed[:, best[k]], both[:, k])} for k, u in enumerate(union_family.units)},
+            xlabel="facing pair's summed response", ylabel="union unit's response",
+            title="union units follow their facing pair")
+
+    figures.add("union vs facing pair", pair_figure,
+                caption="Each point a confirmation dog photograph or its mirror: the union unit's response against "
+                        "the summed response of the facing pair it follows best (the claim: median correlation "
+                        ">= 0.5).", units=tags + [f"{facing_family.layer}:{u}" for u in facing_family.units])
     rng = np.random.default_rng(0)
     correlation, balance = statistics(np.arange(n))
     correlation_ci, balance_ci = percentiles(np.array([statistics(rng.integers(0, n, n))
@@ -147,7 +171,7 @@ def pair_reading(model, facing_family, layer: str, units) -> np.ndarray:
 @claim("dog_heads.union.reads_both", "Union units read positively from both members of a facing pair, more than "
        "random units of their layer do.", source=SOURCE, kind="circuit", positive=POSITIVE,
        expect="refuted", predictions={READING: ">= 1.0", READING_MARGIN: ">= 0.5"}, resample="units")
-def test_union_units_read_both_facings(model, facing_family, union_family, dog_responses, evidence):
+def test_union_units_read_both_facings(model, facing_family, union_family, dog_responses, evidence, figures):
     family = pair_reading(model, facing_family, union_family.layer, union_family.units)
     width = dog_responses.photos[union_family.layer].shape[1]
     chosen, sampled = random_units(np.setdiff1d(np.arange(width), union_family.units))
@@ -156,6 +180,13 @@ def test_union_units_read_both_facings(model, facing_family, union_family, dog_r
         evidence.inconclusive(READING_MARGIN, "the union layer has no unit outside the family to draw")
         return
     random_ = pair_reading(model, facing_family, union_family.layer, chosen)
+    figures.add("pair readings vs random units", lambda: against_draws(  # a lambda: drawn only for a report
+        random_, {"union units": family}, threshold=1.0, draws_label=f"random units of {union_family.layer}",
+        xlabel="reading of the facing pair (s.d. of the weights)", title="union units read both facings"),
+        caption="For each unit, the smaller of the summed expanded weights from the two members of the facing pair "
+                "it reads most, in s.d. of the weights from every unit of the facing layer: the union units "
+                "(lines) against random units of their layer; dotted: the registered 1.0.",
+        units=[f"{union_family.layer}:{u}" for u in union_family.units])
     evidence.record("random units' median reading (s.d.)", np.median(random_),
                     ci=bootstrap_ci(random_, np.median) if sampled else None, n=len(random_))
     rng = np.random.default_rng(0)
@@ -177,7 +208,7 @@ def blend_contrast(responses, units) -> np.ndarray:
 @claim("dog_heads.union.xor", "Union units answer both facings at once (a photograph blended with its mirror) less "
        "than the sum of each, more so than random units of their layer.", source=SOURCE, kind="mirror images",
        positive=POSITIVE, predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"}, resample="units and photographs")
-def test_union_units_are_xor_like(union_family, dog_responses, evidence):
+def test_union_units_are_xor_like(union_family, dog_responses, evidence, figures):
     layer = union_family.layer
     responses = (dog_responses.photos[layer], dog_responses.mirrors[layer], dog_responses.blends[layer])
     photos = responses[0]
@@ -185,6 +216,18 @@ def test_union_units_are_xor_like(union_family, dog_responses, evidence):
     chosen, sampled = random_units(np.setdiff1d(answering, union_family.units))
     family, random_ = blend_contrast(responses, union_family.units), blend_contrast(responses, chosen)
     n = len(family)
+    figures.add("blend vs photograph + mirror", lambda: scatter_panels(  # a lambda: drawn only for a report
+        {**{f"{layer}:{u}": {"dog photographs": (responses[0][:, u] + responses[1][:, u], responses[2][:, u])}
+            for u in union_family.units},
+         **({f"{len(chosen)} random units of {layer}": {"dog photographs": (
+             (responses[0][:, chosen] + responses[1][:, chosen]), responses[2][:, chosen])}} if len(chosen) else {})},
+        slopes={"a linear unit: half the sum": 0.5, "the claim's bound: 0.4 of the sum": 0.4},
+        xlabel="response to photograph + response to mirror", ylabel="response to the two blended",
+        title="union units answer both facings at once less than each"),
+        caption="Each point a confirmation dog photograph: the unit's response to the photograph blended with its "
+                "mirror against the sum of its responses to each. XOR-like: below 0.4 of the sum (the last panel: "
+                "random units of the layer that answer dogs, pooled).",
+        units=[f"{layer}:{u}" for u in union_family.units])
 
     def statistics(idx, picked=None) -> tuple[float, float, float]:
         ours = median_of_unit_medians(family[idx])

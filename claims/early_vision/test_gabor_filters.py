@@ -29,6 +29,7 @@ from torch import nn
 
 from fixtures import claim
 from probes.evidence import wilson_ci
+from probes.figures import weight_maps
 
 MIN_EDGE_ENERGY = 0.6  # the declared statistic's name says 0.6
 
@@ -63,10 +64,15 @@ def edge_energy_share(kernels: torch.Tensor) -> torch.Tensor:
        source="Zoom In, 'Universality' (Gabor filters form in the first layer); Early Vision overview, conv2d0",
        kind="weights", expect="refuted", positive="constructed_curves",
        predictions={"fraction of kernels with edge energy >= 0.6": ">= 0.4"}, resample="units")
-def test_first_convolution_has_oriented_edge_filters(model, evidence):
+def test_first_convolution_has_oriented_edge_filters(model, evidence, figures):
     kernels = first_convolution(model).weight.detach().float().cpu()
     share = edge_energy_share(kernels)
     edge_like = int((share >= MIN_EDGE_ENERGY).sum())
+    figures.add("first-layer kernels", lambda: weight_maps(  # a lambda: drawn only when a report is written
+        kernels.sum(1), [f"{s:.2f}" + (" edge" if s >= MIN_EDGE_ENERGY else "") for s in share.tolist()]),
+        caption=f"The {len(share)} kernels of the first convolution, summed over colour channels (what is measured); "
+                f"above each, the share of its zero-mean energy in an oriented edge template (edge: >= "
+                f"{MIN_EDGE_ENERGY}). The claim: at least 40% are edge-like.")
     evidence.record("median edge-energy share", share.median().item(), n=len(share))
     evidence.measure("fraction of kernels with edge energy >= 0.6", edge_like / len(share),
                      ci=wilson_ci(edge_like, len(share)), n=len(share))

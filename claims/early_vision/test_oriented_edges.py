@@ -25,6 +25,7 @@ import pytest
 from fixtures import claim
 from fixtures.data import require_family
 from probes.evidence import bootstrap_ci
+from probes.figures import polar_tuning
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import grating_set
 from probes.tuning import centre_responses, circular_distance, orientation_selectivity
@@ -57,7 +58,7 @@ def grating_tuning(model, edge_family):
        predictions={"median orientation selectivity to gratings": ">= 0.5",
                     "fraction of units whose grating axis is within 22.5 degrees of their edge axis": ">= 0.6"},
        resample="units")
-def test_edge_units_are_tuned_to_gratings_along_their_edge_axis(edge_family, grating_tuning, evidence):
+def test_edge_units_are_tuned_to_gratings_along_their_edge_axis(edge_family, grating_tuning, evidence, figures):
     axes, responses = grating_tuning
     if responses.shape[1] == 0:
         for name in ("median orientation selectivity to gratings",
@@ -66,6 +67,15 @@ def test_edge_units_are_tuned_to_gratings_along_their_edge_axis(edge_family, gra
         return
     selectivity = np.array([orientation_selectivity(axes, responses[:, k], period=180.0)
                             for k in range(responses.shape[1])])
+    figures.add("grating tuning", lambda: polar_tuning(  # a lambda: drawn only when a report is written
+        np.concatenate([axes, axes + 180.0]), {u: np.concatenate([responses[:, k], responses[:, k]])
+                                               for k, u in enumerate(edge_family.units)},
+        {u: edge_family.preferred_orientation[u] for u in edge_family.units if u in edge_family.preferred_orientation},
+        title=f"{edge_family.layer}: response to gratings by axis", columns=8),
+        caption=f"Each unit's best response over {PHASES} phases to gratings of {AXES} axes (drawn twice: an axis "
+                "has no direction); dashed: the preferred edge direction the atlas records. The claim: selective "
+                "(median >= 0.5), and the best grating axis within 22.5° of the edge axis for 60% of units.",
+        units=[f"{edge_family.layer}:{u}" for u in edge_family.units])
     evidence.measure("median orientation selectivity to gratings", float(np.median(selectivity)),
                      ci=bootstrap_ci(selectivity, np.median), n=len(selectivity))
     answers = responses.max(0) > 0  # a unit silent to every grating has no grating axis (its argmax is index 0)

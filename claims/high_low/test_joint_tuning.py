@@ -14,6 +14,7 @@ import numpy as np
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci, bootstrap_over
+from probes.figures import joint_tuning_plot
 from probes.tuning import joint_tuning
 
 
@@ -23,8 +24,16 @@ from probes.tuning import joint_tuning
        predictions={"fraction of the sweep that leaves the family silent": "<= 0.5",
                     "fraction of responsive stimuli whose winner is within 45 degrees": ">= 0.75"},
        resample="stimuli")
-def test_rotation_moves_argmax(high_low_family, high_low_preferred, confirmation_boundaries, evidence):
+def test_rotation_moves_argmax(high_low_family, high_low_preferred, confirmation_boundaries, evidence, figures):
     orientations = np.array([high_low_preferred[u] for u in high_low_family.units])
+    figures.add("joint tuning", lambda: joint_tuning_plot(  # a lambda: drawn only when a report is written
+        confirmation_boundaries.tuning_curves()[0].orientations,
+        {u: c.responses for u, c in zip(high_low_family.units, confirmation_boundaries.tuning_curves())},
+        high_low_preferred, title=f"{high_low_family.layer}: the family over the rotation sweep"),
+        caption="Every unit's tuning on the confirmation boundaries (mean over the other parameters), divided by its "
+                "peak, in the colour of its pre-registered orientation (dashed); below, the unit that wins each "
+                "orientation. The claim: the winner is within 45° of the boundary for at least 75% of the stimuli "
+                "the family answers.", units=[f"{high_low_family.layer}:{u}" for u in high_low_family.units])
     responses = confirmation_boundaries.responses
     stimulus_orientation = confirmation_boundaries.stimuli.params["orientation"].numpy()
     scale = responses.max(0)  # each unit's peak over the whole sweep, fixed for every resample

@@ -14,6 +14,7 @@ units; a fraction or a margin over the null twin is to be chosen on the controls
 import numpy as np
 
 from fixtures import claim
+from probes.figures import orientation_wheel
 
 MIN_VECTOR_STRENGTH = 0.5
 
@@ -24,8 +25,17 @@ MIN_VECTOR_STRENGTH = 0.5
        predictions={"orientation-selective units": ">= 5",
                     "largest gap between preferred orientations (degrees)": "<= 90"},
        resample="exact")
-def test_family_tiles_orientation(confirmation_boundaries, evidence):
+def test_family_tiles_orientation(confirmation_boundaries, evidence, figures, high_low_family):
     curves = confirmation_boundaries.tuning_curves()
+    figures.add("preferred orientations", lambda: orientation_wheel(  # a lambda: drawn only for a report
+        {u: c.preferred_orientation for u, c in zip(high_low_family.units, curves)},
+        {u: c.vector_strength for u, c in zip(high_low_family.units, curves)},
+        counted=[u for u, c in zip(high_low_family.units, curves) if c.vector_strength >= MIN_VECTOR_STRENGTH],
+        title=f"{high_low_family.layer}: preferred orientations"),
+        caption="Each unit's preferred orientation on the confirmation boundaries, spoke length its vector "
+                f"strength; grey dotted: not selective (< {MIN_VECTOR_STRENGTH}); shaded: the largest gap between "
+                "selective units (the claim: at most 90°).",
+        units=[f"{high_low_family.layer}:{u}" for u in high_low_family.units])
     if not curves:
         for name in ("orientation-selective units", "largest gap between preferred orientations (degrees)"):
             evidence.inconclusive(name, "the family has no units")

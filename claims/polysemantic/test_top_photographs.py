@@ -36,6 +36,7 @@ import numpy as np
 
 from fixtures import claim
 from fixtures.models import calibration_photographs
+from probes.figures import grouped_bars, image_grid
 from probes.mirror import peak_responses
 from probes.null_model import null_twin
 from probes.semantics import (
@@ -107,7 +108,8 @@ def driven(responses: np.ndarray, inside: np.ndarray) -> np.ndarray:
        "random photographs, more than a random network's are.", source=SOURCE, kind="dataset examples",
        positive=POSITIVE, min_images=MIN_IMAGES, expect="refuted",
        predictions={COHERENT: ">= 0.5", COHERENT_MARGIN: ">= 0.1"}, resample="photographs")
-def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, evidence, pytestconfig):
+def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, evidence, pytestconfig,
+                                      figures):
     half = concept_responses.half("confirmation")
     wnids = [concept_responses.wnids[i] for i in half]
     wordnet = concept_responses.wordnet
@@ -126,6 +128,22 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
         for seed in range(1, DRAWS + 1)]
     fractions = [coherent_units(responses) / width for responses in networks]
 
+    figures.add("coherent units, trained vs random twins", lambda: grouped_bars(  # lambdas: drawn only for a report
+        ["trained"] + [f"random twin (seed {seed})" for seed in range(1, DRAWS + 1)],
+        {"fraction of units coherent": fractions}, ylabel=f"fraction of {layer}'s {width} units",
+        title="top photographs closer in meaning than chance"),
+        caption=f"The fraction of {layer}'s units whose top {TOP_K} confirmation photographs are more alike by WordNet "
+                "than 95% of random sets, in the network and in random-weight twins (the claim: >= 0.5, and 0.1 above "
+                "the twins).")
+    answering = np.flatnonzero(networks[0].max(0) > 0)
+    for unit in np.random.default_rng(0).choice(answering, size=min(4, len(answering)), replace=False).tolist():
+        top = top_photographs(networks[0][:, [unit]])[0]
+        score = coherence([wnids[i] for i in top], wordnet)
+        figures.add(f"top photographs of unit {unit}", lambda top=top: image_grid(
+            [images.images[half[i]] for i in top], titles=[wordnet.name(wnids[i])[:24] for i in top], columns=5),
+            caption=f"Unit {unit}'s top {TOP_K} confirmation photographs (one of 4 units drawn at random) with their "
+                    f"classes; coherence {score:.2f} against the chance ceiling {ceiling:.2f} "
+                    f"({'coherent' if score > ceiling else 'not coherent'}).", units=f"{layer}:{unit}")
     classes = sorted(set(wnids))
     code = np.array([classes.index(w) for w in wnids])
     similarity = similarity_matrix(classes, wordnet)[np.ix_(code, code)]  # (photographs, photographs)
@@ -157,7 +175,7 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
 @claim("polysemantic.split", "A stated fraction of a late layer's units answer two or more unrelated concepts, "
        "each confirmed on photographs of other classes.", source=SOURCE, kind="dataset examples",
        positive=POSITIVE, min_images=MIN_IMAGES, predictions={SPLIT: ">= 0.05"}, resample="photographs")
-def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, evidence):
+def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, evidence, figures, images):
     wordnet, wnids = concept_responses.wordnet, concept_responses.wnids
     discovery, confirmation = concept_responses.half("discovery"), concept_responses.half("confirmation")
     responses = concept_responses.responses[late_layers[0]]
@@ -188,5 +206,21 @@ def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, ev
                                       for _ in range(RESAMPLES)]))
     else:
         ci = (0.0, 0.0)  # no unit has two concepts to confirm: none can be split on any resample
+    for unit in np.flatnonzero(split)[:4].tolist():  # lambdas: drawn only when a report is written
+        confirmed = [c for c in found[unit] if drives(responses[confirmation, unit], confirm_wnids, c, wordnet)]
+        shown, titles = [], []
+        for concept in confirmed:
+            inside = np.flatnonzero(photos_of(concept, confirm_wnids, wordnet))
+            strongest = inside[np.argsort(-responses[confirmation[inside], unit])][:4]
+            shown += [confirmation[i] for i in strongest] + [None] * (4 - len(strongest))  # None: a blank panel
+            titles += [f"{wordnet.name(concept)[:20]}: {responses[confirmation[i], unit]:.2g}" for i in strongest] \
+                + [""] * (4 - len(strongest))
+        figures.add(f"unit {unit}'s unrelated concepts", lambda shown=shown, titles=titles: image_grid(
+            [images.images[i] if i is not None else images.images[0] * 0 + 1 for i in shown], titles=titles,
+            columns=4),
+            caption=f"One row per concept found on the discovery half and confirmed on the confirmation half: its "
+                    f"strongest confirmation photographs and the unit's peak response (unit mean "
+                    f"{responses[confirmation, unit].mean():.2g}; a concept drives the unit at {DRIVE}x its mean).",
+            units=f"{late_layers[0]}:{unit}")
     evidence.record("units with two or more discovery concepts", len(candidates), n=len(split))
     evidence.measure(SPLIT, split.mean(), ci=ci, n=len(confirmation))

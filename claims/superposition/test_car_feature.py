@@ -29,6 +29,7 @@ import numpy as np
 
 from fixtures import claim
 from probes.decoding import LogisticReadout, auc
+from probes.figures import against_draws, scatter
 from probes.semantics import purity
 from probes.wordnet import MOTOR_VEHICLE
 
@@ -76,7 +77,7 @@ def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
        positive=POSITIVE, min_images=200, resample="photographs",
        predictions={PURE_IN_L: f">= {PURE}", DECODED: ">= 0.9", MARGIN: ">= 0.2", ALONE: "<= 0.5",
                     SPREAD: ">= 0.6"})
-def test_cars_are_superposed_in_the_next_layer(concept_responses, late_layers, evidence):
+def test_cars_are_superposed_in_the_next_layer(concept_responses, late_layers, evidence, figures):
     vehicle = concept_responses.in_concept(MOTOR_VEHICLE)
     discovery, confirmation = concept_responses.half("discovery"), concept_responses.half("confirmation")
     layer, following = (concept_responses.responses[name] for name in late_layers)
@@ -103,11 +104,35 @@ def test_cars_are_superposed_in_the_next_layer(concept_responses, late_layers, e
         decoded = defined_auc(scores[idx], labels)
         noise = np.quantile([defined_auc(shuffled[k][idx], shuffled_labels[k][idx]) for k in draws], 0.95)
         old_noise = np.quantile([defined_auc(shuffled[k][idx], labels) for k in draws], 0.95)
-        other = purity(test_following[idx][:, carriers], labels) < 0.5
-        return (float(purity(test_layer[idx][:, [pure_unit]], labels)[0]), decoded, decoded - noise,
-                float(purity(test_following[idx][:, [best_single]], labels)[0]), float(other.mean()),
-                decoded - old_noise)
+        # A unit's top photographs are distinct photographs: one drawn twice by the resample fills one top slot.
+        distinct = np.unique(idx)
+        other = purity(test_following[distinct][:, carriers], test_vehicle[distinct]) < 0.5
+        return (float(purity(test_layer[distinct][:, [pure_unit]], test_vehicle[distinct])[0]), decoded,
+                decoded - noise, float(purity(test_following[distinct][:, [best_single]], test_vehicle[distinct])[0]),
+                float(other.mean()), decoded - old_noise)
 
+    def readout_figure():
+        weights, pure = readout.weights, purity(test_following, test_vehicle)
+        others = np.setdiff1d(np.arange(len(weights)), [*carriers, best_single])
+        return scatter({f"units of {late_layers[1]}": (weights[others], pure[others]),
+                        f"the readout's top {CARRIERS}": (weights[carriers], pure[carriers]),
+                        "purest unit (discovery half)": (weights[[best_single]], pure[[best_single]])},
+                       xlabel="readout weight (on standardised responses)", ylabel="purity on the confirmation half",
+                       title=f"motor vehicles in {late_layers[1]}: readout AUC {defined_auc(scores, test_vehicle):.2f}")
+
+    figures.add("readout weights vs purity", readout_figure,  # drawn only when a report is written
+                caption=f"Each unit of {late_layers[1]}: its weight in the logistic readout of motor vehicles (fitted "
+                        f"on the discovery half) against the fraction of its top 10 confirmation photographs that show "
+                        f"one. Superposition: the vehicles are decodable, no unit is pure (<= 0.5), and the readout's "
+                        f"largest weights go to units selective for other things. Layer {late_layers[0]}'s purest "
+                        f"unit, {pure_unit}: purity {float(purity(test_layer[:, [pure_unit]], test_vehicle)[0]):.2f}.",
+                units=[f"{late_layers[1]}:{u}" for u in carriers.tolist()] + [f"{late_layers[0]}:{pure_unit}"])
+    figures.add("readout AUC vs shuffled labels", lambda: against_draws(
+        [defined_auc(shuffled[k], shuffled_labels[k]) for k in range(SHUFFLES)],
+        {"readout": defined_auc(scores, test_vehicle)}, draws_label="readouts of shuffled labels",
+        xlabel="AUC on the confirmation half", title=f"decoding motor vehicles from {late_layers[1]}"),
+        caption=f"The readout's AUC against {SHUFFLES} readouts fitted to shuffled labels (the claim: >= 0.9, and "
+                "0.2 above their 95th percentile).")
     everything = np.arange(len(confirmation))
     values = statistics(everything, range(SHUFFLES))
     rng = np.random.default_rng(0)

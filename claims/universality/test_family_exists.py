@@ -22,6 +22,7 @@ from fixtures import claim
 from fixtures.data import require_family
 from probes.discover.curves import MIN_FAMILY, screen_layer
 from probes.evidence import bootstrap_ci
+from probes.figures import orientation_wheel
 from probes.images import split
 from probes.protocol import CONFIRMATION
 
@@ -36,13 +37,21 @@ PHOTOGRAPHS = 500
                     "largest orientation gap of the qualifying units (degrees)": "<= 135",
                     "fraction of the atlas's family that qualifies again": ">= 0.5"},
        resample="units")
-def test_curve_family_forms_again(model, atlas, images, evidence):
+def test_curve_family_forms_again(model, atlas, images, evidence, figures):
     family = require_family(atlas, "curves")
     held_out = split(images, "confirmation")
     photographs = held_out.images[:PHOTOGRAPHS]
     screen = screen_layer(model, family.layer, photographs, stimuli=CONFIRMATION)
     qualifying = {u.unit for u in screen.family}
     evidence.record("qualifying units in the layer", len(qualifying))
+    shown = [u for u in screen.units if u.unit in qualifying or u.unit in family.units]
+    figures.add("the screen on confirmation data", lambda: orientation_wheel(  # a lambda: drawn only for a report
+        {u.unit: u.preferred_orientation for u in shown}, {u.unit: u.vector_strength for u in shown},
+        counted=qualifying, title=f"{family.layer}: units the screen passes again"),
+        caption="The units of the family's layer that qualify on the confirmation stimuli and photographs (blue; "
+                "spoke length: vector strength; shaded: their largest gap, the claim: <= 135°), and the atlas's "
+                "family units that do not (grey, dotted).",
+        units=[f"{family.layer}:{u.unit}" for u in shown])
     evidence.measure("qualifying units in the family's layer", len(qualifying))
     evidence.measure("largest orientation gap of the qualifying units (degrees)", screen.largest_gap,
                      n=len(qualifying) or None)

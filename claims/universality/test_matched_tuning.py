@@ -22,6 +22,7 @@ import torch
 from fixtures import claim
 from fixtures.universality import streamed_profiles
 from probes.evidence import bootstrap_ci, bootstrap_over
+from probes.figures import paired_tuning
 from fixtures.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
 from probes.null_model import null_twin
 from probes.universality import best_matches
@@ -41,13 +42,27 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
        predictions={"median tuning correlation with the best match": ">= 0.5",
                     "median minus the random twins' largest": ">= 0.2"},
        resample="units")
-def test_matched_units_are_tuned_alike(model, compared, images, evidence):
+def test_matched_units_are_tuned_alike(model, compared, images, evidence, figures):
     reference, other = compared
     if not reference.family.units:
         for name in ("median tuning correlation with the best match", "median minus the random twins' largest"):
             evidence.inconclusive(name, "the reference's family has no units")
         return
     correlations = np.array(matched_correlations(reference, other))
+
+    def pairs_figure():
+        matches = best_matches(reference.profiles, other.profiles, reference.family.units)
+        angles = np.arange(len(reference.tuning)) * 360.0 / len(reference.tuning)
+        return paired_tuning(angles, {f"{a} -> {other.family.layer}:{int(b)}: r = {r:.2f}": (
+            reference.tuning[:, a], other.tuning[:, int(b)]) for a, b, r in zip(matches.units, matches.best,
+                                                                                  correlations)},
+            labels=("reference unit", "its best match"), title=f"reference {reference.family.layer} vs {model.name}")
+
+    figures.add("matched tuning curves", pairs_figure,  # drawn only when a report is written
+                caption="Each reference family unit's tuning on the confirmation curves (mean over radii) and its "
+                        "best match's in this network, each divided by its own peak (r: their correlation).",
+                units=[f"{other.family.layer}:{int(b)}" for b in dict.fromkeys(
+                    best_matches(reference.profiles, other.profiles, reference.family.units).best.tolist())])
     median = float(np.median(correlations))
     evidence.measure("median tuning correlation with the best match", median,
                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))

@@ -24,6 +24,7 @@ import torch
 
 from fixtures import claim
 from probes.capture import capture
+from probes.figures import against_draws
 from fixtures.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
 from probes.null_model import null_twin
 from probes.universality import linear_cka, spatial_summaries
@@ -47,7 +48,7 @@ def percentile_interval(values: list[float]) -> tuple[float, float]:
        source="Zoom In, Claim 3 (universality); Kornblith et al. 2019", kind="universality",
        positive="constructed_curves_twin", min_images=20,
        predictions={"CKA advantage over the largest of the random twins": ">= 0.05"}, resample="photographs")
-def test_family_layers_are_similar(model, compared, images, evidence):
+def test_family_layers_are_similar(model, compared, images, evidence, figures):
     reference, other = compared
     calibration = images.images[0:2 * CALIBRATION:2]  # the discovery half's first photographs, as every null twin's
     held_out = images.images[torch.arange(1, len(images), 2)]  # the photographs `compared` pooled over
@@ -63,6 +64,13 @@ def test_family_layers_are_similar(model, compared, images, evidence):
         differences.append(similar_rows - max(random_rows))
         first_twin_differences.append(similar_rows - random_rows[0])
     similar, random_similar = linear_cka(x, y), [linear_cka(x, z) for z in baselines]
+    figures.add("CKA vs random twins", lambda: against_draws(  # a lambda: drawn only when a report is written
+        random_similar, {model.name: similar}, draws_label="random-weight twins",
+        xlabel=f"linear CKA with the reference's {reference.family.layer}",
+        title=f"{other.family.layer} of {model.name} vs the reference"),
+        caption=f"Linear CKA between the reference's family layer and this network's on {len(x)} confirmation "
+                f"photographs, against the same for {DRAWS} random-weight twins of this network (the claim: 0.05 "
+                "above the largest).")
     evidence.record("CKA(reference, other)", similar, n=len(x))
     evidence.record("largest CKA(reference, random twin)", max(random_similar), n=DRAWS)
     evidence.record("smallest CKA(reference, random twin)", min(random_similar), n=DRAWS)

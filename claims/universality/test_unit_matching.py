@@ -22,6 +22,7 @@ import numpy as np
 
 from fixtures import claim
 from probes.evidence import bootstrap_ci
+from probes.figures import scatter
 from probes.tuning import circular_distance
 from probes.universality import best_matches
 
@@ -45,7 +46,7 @@ def difference_interval(hits: np.ndarray, random_hits: np.ndarray, *, resamples:
        predictions={"fraction of family units matched to a family unit within 45 degrees": ">= 0.5",
                     "hit rate minus random units' rate": ">= 0.3"},
        resample="units")
-def test_curve_units_have_counterparts(compared, evidence):
+def test_curve_units_have_counterparts(compared, evidence, figures):
     reference, other = compared
     if not reference.family.units:
         for name in ("fraction of family units matched to a family unit within 45 degrees",
@@ -56,6 +57,18 @@ def test_curve_units_have_counterparts(compared, evidence):
     family = set(other.family.units)
     hits = np.array([int(b) in family and circular_distance(reference.preferred[a], other.preferred[int(b)]) <= WITHIN
                      for a, b in zip(matches.units, matches.best)], dtype=float)
+    matched = [(a, int(b), bool(h)) for a, b, h in zip(matches.units, matches.best, hits) if int(b) in family]
+    figures.add("orientations of the matches", lambda: scatter(  # a lambda: drawn only when a report is written
+        {f"within {WITHIN:.0f}°": ([reference.preferred[a] for a, _, h in matched if h],
+                                   [other.preferred[b] for _, b, h in matched if h]),
+         "further": ([reference.preferred[a] for a, _, h in matched if not h],
+                     [other.preferred[b] for _, b, h in matched if not h])}, identity=True,
+        xlabel="reference unit's preferred orientation (°)", ylabel="its match's preferred orientation (°)",
+        title=f"best matches in {other.family.layer}"),
+        caption=f"Each reference family unit whose best match is a family unit of this network: their preferred "
+                f"orientations ({len(hits) - len(matched)} of {len(hits)} matched a unit outside the family, not "
+                f"shown). The claim: at least half within {WITHIN:.0f}°.",
+        units=[f"{other.family.layer}:{b}" for b in dict.fromkeys(b for _, b, _ in matched)])
     evidence.record("median correlation with the best match", float(np.median(matches.correlation)),
                     n=len(matches.correlation))
     evidence.measure("fraction of family units matched to a family unit within 45 degrees", float(hits.mean()),
