@@ -88,6 +88,15 @@ def drives(responses: np.ndarray, photo_wnids: list[str | None], concept: str, w
     return bool(inside.any() and mean > 0 and responses[inside].mean() >= DRIVE * mean)
 
 
+def drives_each(responses: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """`drives` for P (unit, concept) pairs at once: responses (N, P), each pair's unit's responses; inside (N, P),
+    which photographs show its concept. Works on a resample of the photographs, which repeats some of them."""
+    count = inside.sum(0)
+    mean = responses.mean(0)
+    inside_mean = (responses * inside).sum(0) / np.maximum(count, 1)
+    return (count > 0) & (mean > 0) & (inside_mean >= DRIVE * mean)
+
+
 def purity(responses: np.ndarray, in_concept: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """(C,): fraction of each unit's top k photographs that show the concept."""
     return in_concept[top_photographs(responses, k)].mean(1)

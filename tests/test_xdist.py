@@ -46,14 +46,14 @@ def inner(pytester, monkeypatch):
 
 
 def _run(inner, *extra):
-    return inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--images", "photos", "--controls", "--null-seeds", "1",
-                                      *extra)
+    return inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--images", "photos", "--controls",
+                                      "--null-seeds", "1", *extra)
 
 
 def _comparable(ledger: Path) -> list[dict]:
     rows = json.loads((ledger / "ledger.json").read_text())["entries"]
     for row in rows:
-        row.pop("duration")
+        row.pop("duration"), row.pop("setup_duration")
     return rows
 
 

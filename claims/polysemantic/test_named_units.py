@@ -32,7 +32,7 @@ from fixtures import claim
 from fixtures.data import require_family
 from probes.figures import image_grid
 from probes.mirror import peak_responses
-from probes.semantics import DRIVE, drives, has_photographs_of, photos_of
+from probes.semantics import drives, drives_each, has_photographs_of, photos_of
 
 SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55: cat faces, fronts of cars, cat legs)"
 POSITIVE = "constructed_concepts"
@@ -44,15 +44,6 @@ RESAMPLES = 200
 FRACTION = "fraction of testable units answering all their concepts"
 MARGIN = "family fraction minus random units'"
 
-
-def driven(responses: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    """(P,): for P (unit, concept) pairs, given each pair's unit's responses (N, P) and which photographs show its
-    concept (N, P), whether the concept drives the unit, decided as probes.semantics.drives decides it, for all
-    pairs at once (a resample of the photographs repeats some of them)."""
-    count = inside.sum(0)
-    mean = responses.mean(0)
-    inside_mean = (responses * inside).sum(0) / np.maximum(count, 1)
-    return (count > 0) & (mean > 0) & (inside_mean >= DRIVE * mean)
 
 
 def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
@@ -99,7 +90,7 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
 
     def fractions(idx, picked=None) -> tuple[float, float, float]:
         inside = pair_shows[idx]
-        missed = np.bincount(owner, weights=~driven(pair_responses[idx], inside) * 1.0, minlength=len(assigned)) > 0
+        missed = np.bincount(owner, weights=~drives_each(pair_responses[idx], inside) * 1.0, minlength=len(assigned)) > 0
         untestable = np.bincount(owner, weights=~inside.any(0) * 1.0, minlength=len(assigned)) > 0
         ok, testable_now = ~missed[:len(testable)], ~untestable[:len(testable)]
         family_fraction = ok[testable_now].mean() if testable_now.any() else np.nan

@@ -45,6 +45,7 @@ from probes.semantics import (
     chance_coherence,
     coherence,
     drives,
+    drives_each,
     photos_of,
     similarity_matrix,
     top_concepts,
@@ -93,15 +94,6 @@ def top_slots(order: np.ndarray, counts: np.ndarray, k: int = TOP_K) -> np.ndarr
     slot = (filled[:, :, None] > np.arange(k)).argmax(0)  # (C, k): the photograph reaching past each slot
     return head[slot, np.arange(head.shape[1])[:, None]]
 
-
-def driven(responses: np.ndarray, inside: np.ndarray) -> np.ndarray:
-    """(P,): for P (unit, concept) pairs, given each pair's unit's responses (N, P) and which photographs show its
-    concept (N, P), whether the concept drives the unit, decided as probes.semantics.drives decides it, for all
-    pairs at once (a resample of the photographs repeats some of them)."""
-    count = inside.sum(0)
-    mean = responses.mean(0)
-    inside_mean = (responses * inside).sum(0) / np.maximum(count, 1)
-    return (count > 0) & (mean > 0) & (inside_mean >= DRIVE * mean)
 
 
 @claim("polysemantic.coherence", "A late layer's units' top photographs are closer in meaning (WordNet) than "
@@ -197,7 +189,7 @@ def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, ev
         pair_shows = shows[:, [distinct.index(c) for _, concepts in candidates for c in concepts]]
 
         def fraction(idx) -> float:
-            confirmed = np.bincount(owner, weights=driven(pair_responses[idx], pair_shows[idx]) * 1.0,
+            confirmed = np.bincount(owner, weights=drives_each(pair_responses[idx], pair_shows[idx]) * 1.0,
                                     minlength=len(candidates))
             return float(np.sum(confirmed >= 2) / len(split))
 
