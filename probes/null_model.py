@@ -116,6 +116,18 @@ def _layers(network: nn.Module) -> dict[str, nn.Module]:
     return {name: m for name, m in network.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))}
 
 
+def _run_with_hooks(network: nn.Module, images: Tensor, hook) -> None:
+    """One forward pass with `hook(module, inputs, output, name)` on every convolution and linear layer; the
+    hooks are removed even when the pass raises."""
+    handles = [module.register_forward_hook(lambda m, i, o, name=name: hook(m, i, o, name))
+               for name, module in _layers(network).items()]
+    try:
+        network(images)
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 def _match_scale(twin: nn.Module, trained: nn.Module, images: Tensor) -> None:
     """Rescale each convolution and linear layer of `twin` so its output std matches `trained`'s.
 
@@ -129,13 +141,7 @@ def _match_scale(twin: nn.Module, trained: nn.Module, images: Tensor) -> None:
     def measure(module, inputs, output, name):
         target.setdefault(name, output.std().item())
 
-    handles = [module.register_forward_hook(lambda m, i, o, name=name: measure(m, i, o, name))
-               for name, module in _layers(trained).items()]
-    try:
-        trained(images)
-    finally:
-        for handle in handles:
-            handle.remove()
+    _run_with_hooks(trained, images, measure)
 
     def rescale(module, inputs, output, name):
         if name in done:  # a module called twice (shared weights) is rescaled on its first call only
@@ -151,10 +157,4 @@ def _match_scale(twin: nn.Module, trained: nn.Module, images: Tensor) -> None:
         return output * scale
 
     done: set[str] = set()
-    handles = [module.register_forward_hook(lambda m, i, o, name=name: rescale(m, i, o, name))
-               for name, module in _layers(twin).items()]
-    try:
-        twin(images)
-    finally:
-        for handle in handles:
-            handle.remove()
+    _run_with_hooks(twin, images, rescale)
