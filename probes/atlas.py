@@ -9,6 +9,10 @@ One JSON file per model (``atlases/<model>.json``):
                              "partners": {"12": 40, "40": 12},   (optional: mirror partners, facing families)
                              "concepts": {"55": ["n02121620", "n02958343"]},  (optional: WordNet synsets a
                                                                       unit answers, polysemantic families)
+                             "stimulus": {"high_period": 3.2, "low_period": 16.0},  (optional: the stimulus
+                                 parameters the family prefers, in input pixels, which its claims confirm on; for
+                                 high-low families the fine and coarse periods. Written by discovery, or set by
+                                 hand; without it a claim measures the preference on discovery stimuli)
                              "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
 
 Every family records how, when and on what data it was found, so a claim can confirm it on other data.
@@ -53,6 +57,7 @@ class Family:
     description: str = ""
     partners: dict[int, int] = field(default_factory=dict)  # unit -> its mirror partner (facing families)
     concepts: dict[int, list[str]] = field(default_factory=dict)  # unit -> WordNet synsets it answers
+    stimulus: dict[str, float] = field(default_factory=dict)  # preferred stimulus parameters (high_low: periods)
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ def _parse(data, path) -> Atlas:
         where = f"families.{name}"
         _expect(path, where, entry, dict, "an object")
         unknown = set(entry) - {"layer", "units", "preferred_orientation", "partners", "concepts", "provenance",
-                                "description"}
+                                "description", "stimulus"}
         if unknown:
             _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         layer = _expect(path, f"{where}.layer", entry.get("layer"), str, "a layer name")
@@ -172,12 +177,18 @@ def _parse(data, path) -> Atlas:
             if not value or not all(isinstance(w, str) and re.fullmatch(r"n\d{8}", w) for w in value):
                 _fail(path, f"{where}.concepts.{key}", f"expected WordNet noun ids like n02121620, got {value!r}")
             concepts[int(key)] = list(value)
+        stimulus = {}
+        for key, value in _expect(path, f"{where}.stimulus", entry.get("stimulus", {}), dict, "an object").items():
+            number = _expect(path, f"{where}.stimulus.{key}", value, (int, float), "a number")
+            if not number > 0:
+                _fail(path, f"{where}.stimulus.{key}", f"expected a positive number, got {value!r}")
+            stimulus[key] = float(number)
         raw = _expect(path, f"{where}.provenance", entry.get("provenance"), dict, "an object")
         for required in ("method", "data", "date", "tool"):
             _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
         provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
         families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners,
-                                concepts)
+                                concepts, stimulus)
     return Atlas(model, families, Path(path), late_layers)
 
 

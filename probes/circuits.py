@@ -119,14 +119,89 @@ def upstream_layer(model: Model, layer: str) -> str:
     raise LookupError(f"no layer before {layer} with a smaller receptive field")
 
 
-def downstream_layer(model: Model, layer: str) -> str:
-    """The first later layer at twice `layer`'s stride, with its own activation and a different width: where
-    the units that read `layer`'s features as parts of larger ones live."""
+def _reads_single_channels(model: Model, name: str) -> bool:
+    """True for a depthwise layer, whose units each filter one channel of the layer below: they pass one feature
+    on, they do not combine features into a new one (read from the producing convolution's structure, its
+    groups, never its weight values)."""
+    from probes.edits import producing_convolution
+
+    try:
+        convolution = producing_convolution(model, name, [0]).convolution
+    except LookupError:  # no single convolution computes it (a sum, a pooling): not a depthwise filter
+        return False
+    return convolution.groups > 1 and convolution.groups == convolution.in_channels
+
+
+def downstream_layers(model: Model, layer: str, *, most: int = 3) -> list[str]:
+    """The first `most` later layers whose units can read `layer`'s units as parts of something larger, whatever
+    their stride: a spatial output with its own activation, a larger receptive field than `layer`'s that still
+    fits in the input, and units that combine channels (a depthwise layer only filters each channel). The
+    readers may sit at `layer`'s stride, at twice it or further; which layer holds them is for the stimuli to
+    say (`shape_readers`), not assumed here."""
     names = list(model.layers)
-    stride = receptive_field(model, layer).stride
+    field = receptive_field(model, layer)
     shapes = layer_shapes(model)
+    found = []
     for name in names[names.index(layer) + 1:]:
-        if (len(shapes[name]) == 3 and model.layers[name].activation is not None
-                and shapes[name][0] != shapes[layer][0] and receptive_field(model, name).stride >= 2 * stride):
-            return name
-    raise LookupError(f"no downstream layer after {layer}")
+        if len(shapes[name]) != 3 or model.layers[name].activation is None or _reads_single_channels(model, name):
+            continue
+        later = receptive_field(model, name)
+        if later.size > field.size and later.canvas <= model.input_size:
+            found.append(name)
+        if len(found) == most:
+            break
+    if not found:
+        raise LookupError(f"no layer after {layer} combines its channels over a larger field")
+    return found
+
+
+def shape_responses(model: Model, layer: str, radius_fractions, *, width_fraction: float, foreground,
+                    background) -> tuple[Tensor, Tensor]:
+    """Every unit's mean centre response of `layer` to circle and to square outlines (radius or half side the
+    given fractions of its receptive field): two tensors (units,), relative to the blank canvas, rectified."""
+    from probes.stimuli.sets import outlines
+    from probes.tuning import centre_responses
+
+    field = receptive_field(model, layer)
+    radii = torch.tensor([float(f) for f in radius_fractions]) * field.size
+    widths = torch.full_like(radii, max(1.0, width_fraction * field.size))
+    style = dict(foreground=foreground, background=background)
+    images = torch.cat([outlines(field.canvas, "circle", radii, widths, **style),
+                        outlines(field.canvas, "square", radii, widths, **style)])
+    out = torch.from_numpy(centre_responses(model, layer, images, background=background))
+    return out[:len(radii)].mean(0), out[len(radii):].mean(0)
+
+
+def shape_readers(model: Model, layers: Iterable[str], protocol: dict, *, most: int = 16,
+                  min_contrast: float = 1 / 9, min_drive: float = 0.25) -> list[tuple[str, int]]:
+    """Circle readers chosen by what they answer, never by their weights: across `layers`, the units whose
+    (circle - square) / (circle + square) on the `protocol`'s outlines (radius_fractions, width_fraction,
+    foreground, background: the DISCOVERY side, never the stimuli that confirm) is at least `min_contrast`,
+    among those whose circle response reaches `min_drive` of their layer's strongest (a unit that barely moves
+    prefers nothing), the `most` most circle-preferring: [(layer, unit)]."""
+    candidates = []
+    for layer in layers:
+        circle, square = shape_responses(model, layer, protocol["radius_fractions"],
+                                         width_fraction=protocol["width_fraction"],
+                                         foreground=protocol["foreground"], background=protocol["background"])
+        strongest = float(circle.max())
+        if strongest <= 0:
+            continue
+        contrast = (circle - square) / (circle + square).clamp(min=1e-12)
+        for unit in torch.nonzero((circle >= min_drive * strongest) & (contrast >= min_contrast)).flatten():
+            candidates.append((float(contrast[unit]), layer, int(unit)))
+    candidates.sort(key=lambda c: -c[0])
+    return [(layer, unit) for _, layer, unit in candidates[:most]]
+
+
+def reader_shape_responses(model: Model, readers: list[tuple[str, int]], protocol: dict) -> Tensor:
+    """(readers, 2): each (layer, unit) reader's mean response to the protocol's circles and to its squares."""
+    out = torch.zeros(len(readers), 2)
+    for layer in dict.fromkeys(layer for layer, _ in readers):
+        circle, square = shape_responses(model, layer, protocol["radius_fractions"],
+                                         width_fraction=protocol["width_fraction"],
+                                         foreground=protocol["foreground"], background=protocol["background"])
+        for k, (at, unit) in enumerate(readers):
+            if at == layer:
+                out[k] = torch.stack([circle[unit], square[unit]])
+    return out

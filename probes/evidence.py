@@ -67,6 +67,8 @@ class Evidence:
     predictions: dict[str, str] = field(default_factory=dict)
     superseded: dict[str, str] = field(default_factory=dict)
     measurements: list[Measurement] = field(default_factory=list)
+    # stimulus -> {"discovery": {parameter: [values]}, "confirmation": {...}}: shown side by side in the ledger
+    stimulus_ranges: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self):
         self._declared = parse_all(self.predictions)
@@ -95,6 +97,12 @@ class Evidence:
         self.measurements.append(Measurement(name, float("nan"), prediction.text, outcome=INCONCLUSIVE,
                                              superseded=name not in self._declared, note=reason))
 
+    def ranges(self, stimulus: str, *, discovery: dict, confirmation: dict) -> None:
+        """Record the parameter values a stimulus took at discovery and at confirmation ({"radius": [0.2, 0.4]},
+        say), so a reader sees whether confirmation went outside what discovery used."""
+        self.stimulus_ranges[stimulus] = {"discovery": _plain_values(discovery),
+                                          "confirmation": _plain_values(confirmation)}
+
     @property
     def tested(self) -> list[Measurement]:
         return [m for m in self.measurements if m.tested]
@@ -122,6 +130,16 @@ class Evidence:
             if chosen:
                 return chosen[0]
         return (tested or self.measurements or [None])[0]
+
+
+def _plain_values(parameters: dict) -> dict:
+    """Parameter values as sorted, rounded plain numbers (or strings), for the ledger."""
+    plain = {}
+    for name, values in parameters.items():
+        values = list(np.atleast_1d(np.asarray(values, dtype=object)))
+        numbers = all(isinstance(v, (int, float, np.number)) for v in values)
+        plain[name] = sorted({round(float(v), 4) for v in values}) if numbers else sorted({str(v) for v in values})
+    return plain
 
 
 def _checked(name: str, value, ci, n) -> tuple[float, tuple[float, float] | None]:

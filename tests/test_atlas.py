@@ -81,3 +81,21 @@ def test_inceptionv1_catalogue_matches_the_published_one():
     assert atlas.family("high_low").layer == "mixed3a"
     committed = Atlas.load(Path(__file__).resolve().parents[1] / "atlases" / "inceptionv1.json")
     assert committed.to_dict() == atlas.to_dict()
+
+
+def test_preferred_stimulus_survives_a_round_trip(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["families"]["curves"]["stimulus"] = {"high_period": 3, "low_period": 16.5}
+    Atlas.load(write(tmp_path, data)).save(tmp_path / "copy.json")
+    assert Atlas.load(tmp_path / "copy.json").family("curves").stimulus == {"high_period": 3.0, "low_period": 16.5}
+    assert "stimulus" not in Atlas.load(write(tmp_path, GOOD)).to_dict()["families"]["curves"]  # optional
+
+
+@pytest.mark.parametrize("stimulus, message", [({"high_period": "3px"}, "expected a number"),
+                                               ({"high_period": 0}, "expected a positive number"),
+                                               ([3, 16], "expected an object")])
+def test_malformed_preferred_stimulus_names_the_entry(tmp_path, stimulus, message):
+    data = json.loads(json.dumps(GOOD))
+    data["families"]["curves"]["stimulus"] = stimulus
+    with pytest.raises(AtlasError, match=r"families\.curves\.stimulus.*" + message):
+        Atlas.load(write(tmp_path, data))

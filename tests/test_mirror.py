@@ -25,14 +25,16 @@ def test_silent_photographs_count_only_when_asked():
     assert facing_index(r, mirror, count_silent=True)[0] == 0.0
 
 
-def test_constructed_facing_units_are_exact_mirror_partners():
+def test_constructed_facing_units_are_mirror_partners_in_function():
     model = load_model("constructed_facing")
     images = torch.rand(12, 3, 96, 96, generator=torch.Generator().manual_seed(0))
     images[:6, :, :, :48] *= 0.3  # some brighter on the right, some on the left
     images[6:, :, :, 48:] *= 0.3
     photos = peak_responses(model, images, ["facing", "union"])
     mirrors = peak_responses(model, mirrored(images), ["facing", "union"])
-    np.testing.assert_allclose(photos["facing"][:, 0], mirrors["facing"][:, 1], atol=1e-5)
+    # built separately (probes/constructed/facing.py): partners in function, not copies under a flip
+    assert np.corrcoef(photos["facing"][:, 0], mirrors["facing"][:, 1])[0, 1] > 0.9
+    assert not np.allclose(photos["facing"][:, 0], mirrors["facing"][:, 1], atol=1e-3)
     assert best_partners(photos["facing"], mirrors["facing"])[:2].tolist() == [1, 0]
     union = peak_responses(model, blended(images), "union")["union"][:, 0]
     assert np.all(union < 1e-4) and np.all(photos["union"][:, 0] > 0.1)  # XOR: both facings cancel

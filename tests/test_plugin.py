@@ -59,6 +59,16 @@ def test_other_model(model, evidence):
 def test_sensitive(model, evidence):
     evidence.measure("planted", 0.0 if model.null else 1.0)
 
+@claim("demo.specific", "Refuted where the mechanism is planted wrong.", source="test", kind="weights",
+       positive="constructed_curves", near_miss="constructed_facing", **declared(planted=">= 0.5"))
+def test_specific(model, evidence):
+    evidence.measure("planted", 0.0 if model.null or model.name == "constructed_facing" else 1.0)
+
+@claim("demo.unspecific", "Holds where the mechanism is planted wrong too.", source="test", kind="weights",
+       near_miss="constructed_facing", **declared(anything=">= 0.5"))
+def test_unspecific(model, evidence):
+    evidence.measure("anything", 0.0 if model.null else 1.0)
+
 @claim("demo.blind", "A refutation by a blind instrument.", source="test", kind="weights", expect="refuted",
        positive="constructed_curves", **declared(first=">= 0.5", second=">= 0.5"))
 def test_blind(model, evidence):
@@ -102,21 +112,27 @@ def test_verdicts_controls_and_ledger(inner):
     assert blind["verdict"] == "EXPECTED-REFUTED" and blind["sensitive"] == "NO"
     assert blind["finding"].startswith("not a finding")
     assert [m["outcome"] for m in blind["measurements"]] == ["refuted", "refuted"]  # every prediction measured
+    assert entries["demo.specific"]["specific"] == "yes" and entries["demo.specific"]["sensitive"] == "yes"
+    assert entries["demo.specific"]["near_miss_control"]["model"] == "constructed_facing"
+    assert entries["demo.unspecific"]["specific"] == "NO" and entries["demo.trained"]["specific"] == "n/a"
+    assert any("UNSPECIFIC" in reason for reason in entries["demo.unspecific"]["failures"])
     assert entries["demo.trained"]["registered"] == "UNREGISTERED"  # no claims/registry.json in the inner project
     outcomes = result.parseoutcomes()
     assert outcomes.get("errors", outcomes.get("error")) == 2 * (1 + 3)  # crash and NaN, trained and 3 nulls
-    assert outcomes.get("failed") == 1  # the blind claim's positive control
+    assert outcomes.get("failed") == 2  # the blind claim's positive control, the unspecific claim's near miss
     assert outcomes.get("xfailed") == 2  # the known negative and the blind claim
     assert outcomes.get("inconclusive") == 1
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*INSENSITIVE*demo.blind*", "*ledger of claims*",
                                  "*demo.blind*sensitive: NO*INSENSITIVE*", "*demo.vacuous*NO*vacuous*",
+                                 "*FAILS THE RUN: demo.unspecific*UNSPECIFIC*",
                                  "*FAILS THE RUN: demo.vacuous*NOT FALSIFIABLE*"])
     assert (inner.path / "out" / "ledger.md").read_text().startswith("# Ledger of claims")
     document = json.loads((inner.path / "out" / "ledger.json").read_text())
-    assert document["schema_version"] == 3
-    assert {"id", "model", "verdict", "measurements", "prediction_rows", "falsifiable", "sensitive",
-            "positive_control", "controls", "null_seeds", "null_health"} <= set(document["entries"][0])
+    assert document["schema_version"] == 4
+    assert {"id", "model", "verdict", "measurements", "prediction_rows", "falsifiable", "sensitive", "specific",
+            "positive_control", "near_miss_control", "controls", "null_seeds", "null_health",
+            "stimulus_ranges"} <= set(document["entries"][0])
 
 
 def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):

@@ -50,10 +50,15 @@ def test_rescreen_of_the_constructed_network_finds_its_planted_families(curves_n
     atlas = planted_atlas(curves_net.name)
     found = rescreen(curves_net, atlas, smooth_images(24, curves_net.input_size))
     assert set(found.families) == set(atlas.families) and found.late_layers == atlas.late_layers
-    for name in ("curves", "edges"):
+    # The even-symmetric line detectors of the first layer answer an edge too, at half their width: the edge
+    # screen may take some of them, never a unit that answers neither.
+    oriented = {"curves": set(atlas.families["curves"].units),
+                "edges": set(atlas.families["edges"].units) | set(atlas.families["lines"].units)}
+    for name, least in (("curves", 14), ("edges", 11)):
         planted, again = atlas.families[name], found.families[name]
         assert again.layer == planted.layer and len(again.units) == len(planted.units)
-        assert len(set(again.units) & set(planted.units)) >= 14, (name, again.units)
+        assert len(set(again.units) & set(planted.units)) >= least, (name, again.units)
+        assert set(again.units) <= oriented[name], (name, again.units)
         assert set(again.preferred_orientation) == set(again.units)
         assert again.provenance.method.startswith(f"rescreen of {atlas.model} atlas on {curves_net.weights}")
         assert "qualify at" in again.provenance.notes or "qualifies at" in again.provenance.notes

@@ -95,7 +95,7 @@ def test_readme_regenerates_between_markers_only(repo):
     assert outside(text) == outside(PROSE) and "untouched" in text and "typed by hand" not in text
     assert "| `curves.lines` | HOLDS | ratio = 2.87 [2.59, 3.16] >= 2 (n=30) HOLDS; null refuted 5 of 5<br>" \
            "superseded: old = 1.5 [1.35, 1.65] >= 1 (n=30) HOLDS; null refuted 5 of 5 | 5 seeds | yes | " \
-           "HOLDS: ratio 4.2 | yes |" in text
+           "constructed: HOLDS: ratio 4.2 | yes | not run | n/a |" in text
     assert "| `curves.tiling` | EXPECTED-REFUTED (finding) | gap = 93 [83.7, 102] <= 90" in text
     assert "null refuted 1 of 5, VACUOUS<br>count = too few units >= 5 (n=30) INCONCLUSIVE" in text
     assert notes == ["marker results:lite0:dog_heads has no rows in results/lite0/ledger.json",

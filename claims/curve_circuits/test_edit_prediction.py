@@ -24,6 +24,10 @@ lite0 ran:
                only the size of the change tells them apart. lite0's verdict rests on the first prediction either
                way.
 
+No near miss yet. constructed_curves_blind_readers (circle readers that ignore the family) is not one: its
+weights predict that the readers lose nothing and they lose nothing, so the claim rightly holds there. A near
+miss would need weights that mislead about the edit (a path whose effect the linear reading gets wrong).
+
 On lite0 ten blocks of ReLU6 lie between the family and the logits; read through them as if linear, the weights
 may not tell which classes use curves. A reading that follows the actual activation pattern (attribution, or
 expanded weights per photograph) is the next thing to try.

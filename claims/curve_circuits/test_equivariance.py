@@ -27,6 +27,7 @@ SPECIFIC = "fraction of pairs where the right angle beats every wrong one"
        "the difference of preferred orientations they match, turned by a wrong angle they don't.",
        source="Naturally Occurring Equivariance in Neural Networks (Olah et al. 2020); Zoom In, Claim 2",
        kind="weights", expect="refuted", positive="constructed_curves",
+       near_miss="constructed_curves_unrotated",
        predictions={CORRELATION: ">= 0.3", SPECIFIC: ">= 0.5"}, resample="unit pairs")
 def test_family_weights_are_rotated_copies(model, curve_family, preferred, family_field, evidence, figures):
     source = upstream_layer(model, curve_family.layer)

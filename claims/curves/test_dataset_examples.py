@@ -34,6 +34,7 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
 @claim("curves.dataset_examples", "A unit's top natural-image crops contain curves at its preferred orientation, "
        "more than random crops, as judged by an instrument independent of the unit.",
        source="Zoom In, Claim 1, argument 2 (dataset examples)", kind="dataset examples", positive="constructed_curves",
+       near_miss="constructed_curves_radial",
        min_images=2 * TOP, predictions={EFFECT: ">= 0.65"}, resample="units")
 def test_top_crops_contain_preferred_curves(model, curve_family, preferred, family_field, image_paths, evidence,
                                             figures):

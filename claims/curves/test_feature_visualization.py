@@ -63,6 +63,7 @@ def visualisations(model, curve_family, family_field, request):
 @claim("curves.feature_visualization", "The feature visualization of each curve unit shows a curve at the unit's "
        "preferred orientation.", source="Zoom In, Claim 1, argument 1 (feature visualization)",
        kind="feature visualization", expect="refuted", positive="constructed_curves",
+       near_miss="constructed_curves_radial",
        predictions={ORIENTED: ">= 0.5"}, resample="units")
 def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence,
                                               figures):

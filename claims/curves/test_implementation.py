@@ -38,7 +38,7 @@ OPPONENT = "median aligned weight, preferred minus opposing arc (sd)"
 @claim("curves.implementation", "Along each curve unit's preferred arc, its weights excite earlier orientation-"
        "selective units aligned with the arc and, along the opposing arc, inhibit them.",
        source="Zoom In, Claim 1, argument 5 (implementation); Curve Circuits", kind="implementation",
-       expect="refuted", positive="constructed_curves",
+       expect="refuted", positive="constructed_curves", near_miss="constructed_curves_radial",
        predictions={SOURCES: ">= 3", TANGENT: ">= 0.2", OPPONENT: ">= 0.5"}, resample="units")
 def test_weights_follow_the_arc(model, curve_family, preferred, evidence, figures):
     source = upstream_layer(model, curve_family.layer)

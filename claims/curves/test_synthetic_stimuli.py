@@ -10,6 +10,12 @@ interval that resamples the units:
   radius tolerance      >= 0.5   weaker / stronger of the two radii's responses at the preferred orientation, for a
                                  unit that keeps its orientation tuning at both radii (vector strength >= 0.5 at
                                  each, preferred orientations within 30 degrees); 0 for a unit that doesn't
+Amendment (lines, radii): the confirmation set drew radii 0.25 and 0.35 of the field, between discovery's 0.2,
+0.3 and 0.4, at discovery's span, and lines like discovery's, so `lines` re-tested discovery's own criterion
+(curve/line >= 2) on near-copies of its stimuli. Both now confirm OUTSIDE discovery's ranges
+(fixtures.curves.OUTSIDE_DISCOVERY, computed from DISCOVERY): radii below its least and above its most, spans
+shorter and longer than its span, lines shorter and longer than its lines, the confirmation stroke and colours;
+the ledger shows both ranges side by side (evidence.ranges). The earlier forms stay measured, superseded.
 A unit silent to both stimuli of a comparison has no contrast: it is left out and counted; a family silent on the
 whole confirmation set leaves the prediction INCONCLUSIVE. The radius prediction's first form, the bare ratio
 between radii, was vacuous on a null twin (any unit that answers dark strokes answers them at both radii); the
@@ -19,6 +25,8 @@ import numpy as np
 import pytest
 
 from fixtures import claim
+from fixtures.curves import DISCOVERY_LINE_LENGTH, OUTSIDE_DISCOVERY, protocol_ranges
+from probes.protocol import DISCOVERY
 from probes.evidence import bootstrap_ci
 from probes.figures import grouped_bars, image_grid, paired_tuning, polar_tuning
 from probes.tuning import circular_distance, tuning_curves
@@ -26,9 +34,11 @@ from probes.tuning import circular_distance, tuning_curves
 NEAR = 10.0
 SOURCE = "Zoom In, Claim 1, argument 3 (synthetic stimuli)"
 POSITIVE = "constructed_curves"
-LINES = "median curve/line contrast (a-b)/(a+b)"
+LINES_OUTSIDE = "median curve/line contrast outside discovery's ranges (a-b)/(a+b)"
+RADII_OUTSIDE = "median radius tolerance outside discovery's radii, tuning kept at both"
+LINES = "median curve/line contrast (a-b)/(a+b)"  # superseded: confirmation set inside discovery's ranges
 ANGLES = "median curve/angle contrast (a-b)/(a+b)"
-RADII = "median radius tolerance, tuning kept at both radii"
+RADII = "median radius tolerance, tuning kept at both radii"  # superseded: radii inside discovery's range
 RADII_FIRST_FORM = "median radius tolerance"  # superseded: the bare ratio, vacuous on a null twin
 
 
@@ -38,6 +48,20 @@ def near_preferred(curve_family, preferred, confirmation_curves):
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
     return np.stack([circular_distance(orientation, preferred[u]) <= NEAR
                      for u in curve_family.units], axis=1)
+
+
+@pytest.fixture(scope="module")
+def near_preferred_outside(curve_family, preferred, outside_discovery_curves):
+    orientation = outside_discovery_curves.stimuli.params["orientation"].numpy()
+    return np.stack([circular_distance(orientation, preferred[u]) <= NEAR
+                     for u in curve_family.units], axis=1)
+
+
+def record_ranges(evidence, stimulus: str, names) -> None:
+    """Discovery's parameters beside the confirmation's, for the ledger."""
+    discovery = {**DISCOVERY, "spans": DISCOVERY["span"], "line_length_fractions": DISCOVERY_LINE_LENGTH}
+    evidence.ranges(stimulus, discovery=protocol_ranges(discovery, names),
+                    confirmation=protocol_ranges(OUTSIDE_DISCOVERY, names))
 
 
 def best_curve(confirmation_curves, near_preferred) -> np.ndarray:
@@ -58,9 +82,14 @@ def median_contrast(evidence, name: str, preferred_responses, other_responses) -
 
 @claim("curves.synthetic_stimuli.lines", "Family units respond to curves at their preferred orientation at least "
        "twice as strongly as to straight lines of any orientation.", source=SOURCE, kind="synthetic stimuli",
-       positive=POSITIVE, predictions={LINES: ">= 0.333"}, resample="units")
+       positive=POSITIVE, near_miss="constructed_curves_unopposed", predictions={LINES_OUTSIDE: ">= 0.333"},
+       resample="units")
 def test_curves_beat_lines(confirmation_curves, confirmation_lines, near_preferred, evidence, figures, curve_family,
-                           preferred):
+                           preferred, outside_discovery_curves, outside_discovery_lines, near_preferred_outside):
+    record_ranges(evidence, "curves", ("radius_fractions", "spans", "width_fraction", "foreground", "background"))
+    record_ranges(evidence, "lines", ("line_length_fractions", "width_fraction", "foreground", "background"))
+    median_contrast(evidence, LINES_OUTSIDE, best_curve(outside_discovery_curves, near_preferred_outside),
+                    outside_discovery_lines.responses.max(0))
     median_contrast(evidence, LINES, best_curve(confirmation_curves, near_preferred),
                     confirmation_lines.responses.max(0))
     curves = confirmation_curves.tuning_curves()
@@ -100,8 +129,18 @@ def test_curves_beat_sharp_angles(confirmation_curves, confirmation_corners, nea
 
 @claim("curves.synthetic_stimuli.radii", "At their preferred orientation, family units respond to both "
        "confirmation radii, the weaker at least half the stronger, keeping their orientation tuning at both.",
-       source=SOURCE, kind="synthetic stimuli", positive=POSITIVE, predictions={RADII: ">= 0.5"}, resample="units")
-def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, evidence, figures, curve_family):
+       source=SOURCE, kind="synthetic stimuli", positive=POSITIVE, near_miss="constructed_curves_one_radius",
+       predictions={RADII_OUTSIDE: ">= 0.5"}, resample="units")
+def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, evidence, figures, curve_family,
+                                         outside_discovery_curves, near_preferred_outside):
+    record_ranges(evidence, "curves", ("radius_fractions", "spans", "width_fraction", "foreground", "background"))
+    outside, _ = radius_tolerances(outside_discovery_curves, near_preferred_outside)
+    evidence.record("units silent at both radii outside discovery's", near_preferred.shape[1] - len(outside),
+                    n=near_preferred.shape[1])
+    if outside:
+        evidence.measure(RADII_OUTSIDE, np.median(outside), ci=bootstrap_ci(outside, np.median), n=len(outside))
+    else:
+        evidence.inconclusive(RADII_OUTSIDE, "every unit is silent at both radii outside discovery's")
     radius = confirmation_curves.stimuli.params["radius"].numpy()
     orientation = confirmation_curves.stimuli.params["orientation"].numpy()
     small, large = np.unique(radius)[[0, -1]]
@@ -114,18 +153,7 @@ def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, ev
         caption="Each unit's tuning at the two confirmation radii, on one scale: the claim asks for the same "
                 "preferred orientation (within 30°) and the weaker response at least half the stronger.",
         units=[f"{curve_family.layer}:{u}" for u in curve_family.units])
-    tolerances, bare = [], []
-    for k in range(near_preferred.shape[1]):
-        per_radius = [np.where(near_preferred[:, k] & (radius == r), confirmation_curves.responses[:, k], 0).max()
-                      for r in np.unique(radius)]
-        tunings = [tuning_curves(confirmation_curves.responses[radius == r][:, [k]], orientation[radius == r])[0]
-                   for r in np.unique(radius)]
-        keeps_tuning = (min(t.vector_strength for t in tunings) >= 0.5 and
-                        circular_distance(tunings[0].preferred_orientation, tunings[-1].preferred_orientation) <= 30)
-        if max(per_radius) <= 0:  # silent at both radii: no tolerance to speak of
-            continue
-        bare.append(min(per_radius) / max(per_radius))
-        tolerances.append(bare[-1] if keeps_tuning else 0.0)
+    tolerances, bare = radius_tolerances(confirmation_curves, near_preferred)
     evidence.record("units silent at both radii", near_preferred.shape[1] - len(tolerances), n=near_preferred.shape[1])
     if not tolerances:
         for name in (RADII, RADII_FIRST_FORM):
@@ -133,3 +161,24 @@ def test_curve_response_tolerates_radius(confirmation_curves, near_preferred, ev
         return
     evidence.measure(RADII, np.median(tolerances), ci=bootstrap_ci(tolerances, np.median), n=len(tolerances))
     evidence.measure(RADII_FIRST_FORM, np.median(bare), ci=bootstrap_ci(bare, np.median), n=len(bare))
+
+
+def radius_tolerances(curves, near_preferred) -> tuple[list[float], list[float]]:
+    """Per unit answering either radius: the weaker / stronger of its best responses near its preferred orientation
+    at the smallest and largest radius (0 unless it keeps its tuning at both), and the bare ratio."""
+    radius = curves.stimuli.params["radius"].numpy()
+    orientation = curves.stimuli.params["orientation"].numpy()
+    extremes = np.unique(radius)[[0, -1]]
+    tolerances, bare = [], []
+    for k in range(near_preferred.shape[1]):
+        per_radius = [np.where(near_preferred[:, k] & (radius == r), curves.responses[:, k], 0).max()
+                      for r in extremes]
+        tunings = [tuning_curves(curves.responses[radius == r][:, [k]], orientation[radius == r])[0]
+                   for r in extremes]
+        keeps_tuning = (min(t.vector_strength for t in tunings) >= 0.5 and
+                        circular_distance(tunings[0].preferred_orientation, tunings[-1].preferred_orientation) <= 30)
+        if max(per_radius) <= 0:  # silent at both radii: no tolerance to speak of
+            continue
+        bare.append(min(per_radius) / max(per_radius))
+        tolerances.append(bare[-1] if keeps_tuning else 0.0)
+    return tolerances, bare

@@ -17,7 +17,8 @@ GAP = "largest gap between preferred orientations (degrees)"
 
 @claim("curves.tiling", "The family's preferred orientations cover the full turn with no gap wider than 90 degrees.",
        source="Zoom In, Claim 1 (curve detectors tile orientation); Curve Detectors, 'a family of features'",
-       kind="tiling", expect="refuted", positive="constructed_curves", predictions={SELECTIVE: ">= 5", GAP: "<= 90"},
+       kind="tiling", expect="refuted", positive="constructed_curves", near_miss="constructed_curves_gapped",
+       predictions={SELECTIVE: ">= 5", GAP: "<= 90"},
        resample="exact")
 def test_family_tiles_orientation(confirmation_curves, evidence, figures, curve_family):
     curves = confirmation_curves.tuning_curves()

@@ -74,7 +74,8 @@ def judge(evidence, name: str, value: float, ci, n: int, undefined: str) -> None
 
 @claim("dog_heads.mirror_partners", "Each facing unit has a mirror partner that answers the mirror image as it "
        "answers the photograph, far more often than random units have one.", source=SOURCE, kind="mirror images",
-       positive=POSITIVE, predictions={FAMILY: ">= 0.75", MARGIN: ">= 0.3"}, resample="units and photographs")
+       positive=POSITIVE, near_miss="constructed_facing_not_mirror", predictions={FAMILY: ">= 0.75", MARGIN: ">= 0.3"},
+       resample="units and photographs")
 def test_facing_units_have_mirror_partners(facing_family, dog_responses, discovery_dog_responses, evidence, figures):
     layer = facing_family.layer
     photos, mirrors = dog_responses.photos[layer], dog_responses.mirrors[layer]

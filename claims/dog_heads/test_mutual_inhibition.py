@@ -57,6 +57,7 @@ def chance_rate(weights: np.ndarray) -> float:
 
 @claim("dog_heads.mutual_inhibition", "Each facing unit's mirror partner inhibits the later unit that continues "
        "the facing unit's pathway.", source=SOURCE, kind="circuit", positive=POSITIVE, expect="refuted",
+       near_miss="constructed_facing_uninhibited",
        predictions={FRACTION: ">= 0.75", MARGIN: ">= 0.25"}, resample="photographs")
 def test_facing_pathways_inhibit_each_other(model, atlas, facing_family, union_family, discovery_dog_responses,
                                             evidence, figures):

@@ -49,6 +49,7 @@ from probes.mirror import correlation_matrix
 
 SOURCE = "Zoom In, 'unioning over cases' (InceptionV1 pose-invariant dog head, mixed4b-4c)"
 POSITIVE = "constructed_facing"
+ONE_SIDED = "constructed_facing_one_sided"  # the near miss: a union that reads one partner
 RANDOM = 30
 RESAMPLES = 200
 
@@ -96,7 +97,7 @@ def median_of_unit_medians(values: np.ndarray) -> float:
 
 @claim("dog_heads.union.both_facings", "Union units follow what their facing pair answers, and answer a dog "
        "photograph and its mirror image alike.",
-       source=SOURCE, kind="mirror images", positive=POSITIVE, expect="refuted",
+       source=SOURCE, kind="mirror images", positive=POSITIVE, near_miss=ONE_SIDED, expect="refuted",
        predictions={CORRELATION: ">= 0.5", BALANCE: ">= 0.5"}, resample="photographs")
 def test_union_units_answer_both_facings(facing_family, union_family, dog_responses, evidence, figures):
     photos = dog_responses.photos[union_family.layer][:, union_family.units]
@@ -169,7 +170,7 @@ def pair_reading(model, facing_family, layer: str, units) -> np.ndarray:
 
 
 @claim("dog_heads.union.reads_both", "Union units read positively from both members of a facing pair, more than "
-       "random units of their layer do.", source=SOURCE, kind="circuit", positive=POSITIVE,
+       "random units of their layer do.", source=SOURCE, kind="circuit", positive=POSITIVE, near_miss=ONE_SIDED,
        expect="refuted", predictions={READING: ">= 1.0", READING_MARGIN: ">= 0.5"}, resample="units")
 def test_union_units_read_both_facings(model, facing_family, union_family, dog_responses, evidence, figures):
     family = pair_reading(model, facing_family, union_family.layer, union_family.units)
@@ -207,7 +208,8 @@ def blend_contrast(responses, units) -> np.ndarray:
 
 @claim("dog_heads.union.xor", "Union units answer both facings at once (a photograph blended with its mirror) less "
        "than the sum of each, more so than random units of their layer.", source=SOURCE, kind="mirror images",
-       positive=POSITIVE, predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"}, resample="units and photographs")
+       positive=POSITIVE, near_miss="constructed_facing_linear_union", predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"},
+       resample="units and photographs")
 def test_union_units_are_xor_like(union_family, dog_responses, evidence, figures):
     layer = union_family.layer
     responses = (dog_responses.photos[layer], dog_responses.mirrors[layer], dog_responses.blends[layer])

@@ -63,6 +63,7 @@ def edge_energy_share(kernels: torch.Tensor) -> torch.Tensor:
        "The first convolution contains oriented, Gabor-like edge filters.",
        source="Zoom In, 'Universality' (Gabor filters form in the first layer); Early Vision overview, conv2d0",
        kind="weights", expect="refuted", positive="constructed_curves",
+       near_miss="constructed_curves_unoriented",
        predictions={"fraction of kernels with edge energy >= 0.6": ">= 0.4"}, resample="units")
 def test_first_convolution_has_oriented_edge_filters(model, evidence, figures):
     kernels = first_convolution(model).weight.detach().float().cpu()

@@ -55,6 +55,7 @@ def grating_tuning(model, edge_family):
        "orientation selective to gratings, along the axis of their preferred edge.",
        source="Early Vision overview (conv2d0-conv2d2: Gabor filters, oriented edges); Zoom In, 'Universality'",
        kind="synthetic stimuli", positive="constructed_curves",
+       near_miss="constructed_curves_unoriented",
        predictions={"median orientation selectivity to gratings": ">= 0.5",
                     "fraction of units whose grating axis is within 22.5 degrees of their edge axis": ">= 0.6"},
        resample="units")

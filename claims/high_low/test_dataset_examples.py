@@ -57,6 +57,7 @@ def units_and_photographs_interval(top: np.ndarray, random: np.ndarray, *, resam
        "and coarse on the other, more than random crops, as judged by local spectral energy.",
        source="Zoom In, Claim 1, argument 2 (dataset examples), applied to high-low detectors",
        kind="dataset examples", expect="refuted", positive="constructed_high_low", min_images=2 * TOP,
+       near_miss="constructed_high_low_any_edge",
        predictions={"median P(top crop outscores random crop)": ">= 0.65"}, resample="units and photographs")
 def test_top_crops_have_fine_texture_on_the_preferred_side(model, high_low_family, high_low_preferred, high_low_field,
                                                            image_paths, evidence, figures):

@@ -41,6 +41,7 @@ def high_low_visualisations(model, high_low_family, high_low_field):
        "side its preferred orientation points to.", source="Zoom In, Claim 1, argument 1 (feature visualization), "
        "applied to high-low detectors", kind="feature visualization", expect="refuted",
        positive="constructed_high_low",
+       near_miss="constructed_high_low_any_edge",
        predictions={"fraction of visualisations within 45 degrees (2 restarts per unit)": ">= 0.5"},
        resample="units")
 def test_visualisations_put_fine_texture_on_the_preferred_side(high_low_family, high_low_preferred,

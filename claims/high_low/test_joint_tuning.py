@@ -8,11 +8,14 @@ compared with the boundary's over the stimuli the family answers at all. Predict
   fraction of responsive stimuli whose winner is within 45 degrees  >= 0.75   (a random winner: 0.25)
 Intervals resample the stimuli of the sweep (each stimulus is one trial of the fixed family): the silent fraction
 over every stimulus, with each unit's normalisation kept at its peak over the whole sweep; the within-45 fraction
-over the responsive stimuli. If the whole sweep leaves the family silent, the second is inconclusive.
+over the responsive stimuli. The boundaries are drawn at the family's preferred periods (fixtures/high_low.py:
+the atlas's, else measured on discovery stimuli); if the whole sweep still leaves the family silent, both
+predictions are inconclusive (stimuli the family does not answer cannot refute it).
 """
 import numpy as np
 
 from fixtures import claim
+from fixtures.high_low import SILENT, record_periods, silent
 from probes.evidence import bootstrap_ci, bootstrap_over
 from probes.figures import joint_tuning_plot
 from probes.tuning import joint_tuning
@@ -21,10 +24,18 @@ from probes.tuning import joint_tuning
 @claim("high_low.joint_tuning", "Rotating a high-low boundary moves the argmax unit through the family in "
        "orientation order.", source="Zoom In, Claim 1, argument 4 (joint tuning), applied to high-low detectors",
        kind="joint tuning", positive="constructed_high_low",
+       near_miss="constructed_high_low_any_edge",
        predictions={"fraction of the sweep that leaves the family silent": "<= 0.5",
                     "fraction of responsive stimuli whose winner is within 45 degrees": ">= 0.75"},
        resample="stimuli")
-def test_rotation_moves_argmax(high_low_family, high_low_preferred, confirmation_boundaries, evidence, figures):
+def test_rotation_moves_argmax(high_low_family, high_low_preferred, high_low_periods, confirmation_boundaries, evidence,
+                               figures):
+    record_periods(evidence, high_low_periods)
+    if silent(confirmation_boundaries):
+        for name in ("fraction of the sweep that leaves the family silent",
+                     "fraction of responsive stimuli whose winner is within 45 degrees"):
+            evidence.inconclusive(name, SILENT)
+        return
     orientations = np.array([high_low_preferred[u] for u in high_low_family.units])
     figures.add("joint tuning", lambda: joint_tuning_plot(  # a lambda: drawn only when a report is written
         confirmation_boundaries.tuning_curves()[0].orientations,

@@ -55,6 +55,7 @@ def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
 @claim("polysemantic.named_units", "Each named polysemantic unit answers every unrelated concept the atlas names "
        "for it, on photographs of other classes, far more often than random units answer those concepts.",
        source=SOURCE, kind="dataset examples", positive=POSITIVE, min_images=MIN_IMAGES, expect="refuted",
+       near_miss="constructed_concepts_monosemantic",
        predictions={FRACTION: ">= 0.5", MARGIN: ">= 0.3"}, resample="units and photographs")
 def test_named_units_answer_their_concepts(model, images, atlas, concept_responses, evidence, figures):
     family = require_family(atlas, "polysemantic")

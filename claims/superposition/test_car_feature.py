@@ -74,7 +74,7 @@ def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
 
 @claim("superposition.cars", "Motor vehicles, pure in a unit of layer L, are decodable from layer L+1 but carried "
        "by no single unit there, mostly by units selective for other concepts.", source=SOURCE, kind="decoding",
-       positive=POSITIVE, min_images=200, resample="photographs",
+       positive=POSITIVE, near_miss="constructed_concepts_dedicated", min_images=200, resample="photographs",
        predictions={PURE_IN_L: f">= {PURE}", DECODED: ">= 0.9", MARGIN: ">= 0.2", ALONE: "<= 0.5",
                     SPREAD: ">= 0.6"})
 def test_cars_are_superposed_in_the_next_layer(concept_responses, late_layers, evidence, figures):

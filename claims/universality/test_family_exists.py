@@ -32,6 +32,7 @@ PHOTOGRAPHS = 500
 @claim("universality.family_exists", "Each network has a curve family that its independent discovery found and "
        "that qualifies again, by the same thresholds, on stimuli and photographs discovery did not use.",
        source="Zoom In, Claim 3 (universality)", kind="universality", positive="constructed_curves_twin",
+       near_miss="constructed_curves_twin_straightened",
        min_images=2 * MIN_FAMILY,
        predictions={"qualifying units in the family's layer": ">= 5",
                     "largest orientation gap of the qualifying units (degrees)": "<= 135",

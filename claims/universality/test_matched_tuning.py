@@ -38,7 +38,8 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 @claim("universality.matched_tuning", "A curve unit and its best-matching unit in another network have "
        "correlated orientation tuning.", source="Zoom In, Claim 3 (universality)", kind="universality",
-       positive="constructed_curves_twin", min_images=20,
+       positive="constructed_curves_twin",
+       near_miss="constructed_curves_twin_straightened", min_images=20,
        predictions={"median tuning correlation with the best match": ">= 0.5",
                     "median minus the random twins' largest": ">= 0.2"},
        resample="units")

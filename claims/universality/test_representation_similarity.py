@@ -12,8 +12,13 @@ Prediction:
 Its interval resamples the photographs: each resample recomputes every CKA on the same drawn photographs. A
 network that is itself a random draw beats the largest of five others with probability at most 1/6, and by the
 margin far less often.
-Null twin (the other network replaced by its null twin): refuted. Positive control: constructed_curves_twin
-against constructed_curves (CKA 1, the same layer in another order).
+Null twin (the other network replaced by its null twin): refuted. Positive control: constructed_curves_twin, a
+second network written on its own (other input size, depth, stride, unit counts and kernels), against
+constructed_curves. No near miss: this is a statement about whole layers, not about their curve units. With the
+twin's 36 curve units straightened into line detectors and nothing else changed, the advantage stays (0.272
+[0.175, 0.375] against 0.262 [0.164, 0.363] for the twin, on 500 photographs): whole-layer CKA is carried by the
+lines and edges both layers share. The curve-specific claims of universality are unit_matching and matched_tuning,
+whose near miss refutes them.
 
 History: the first form compared with ONE random twin (seed 1) and was vacuous (lite1's null twin beat it too);
 the baseline became the largest of five draws, before lite2 was compared. The old statistic, "CKA advantage over

@@ -42,7 +42,8 @@ def difference_interval(hits: np.ndarray, random_hits: np.ndarray, *, resamples:
 @claim("universality.unit_matching", "Each curve unit of one network best matches, by response correlation on "
        "shared photographs and stimuli, a curve unit of another network at a nearby orientation, far more often "
        "than random units match curve units.", source="Zoom In, Claim 3 (universality); Li et al. 2016",
-       kind="universality", positive="constructed_curves_twin", min_images=20,
+       kind="universality", positive="constructed_curves_twin",
+       near_miss="constructed_curves_twin_straightened", min_images=20,
        predictions={"fraction of family units matched to a family unit within 45 degrees": ">= 0.5",
                     "hit rate minus random units' rate": ">= 0.3"},
        resample="units")

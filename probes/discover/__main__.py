@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             notes="; ".join(f"{s.layer}: {len(s.family)}" for s in screens),
         ),
     )
+    # a screen may add what the family measurably prefers (high-low: its texture periods, the atlas's `stimulus`)
+    family = getattr(family_screen, "describe_family", lambda _model, described: described)(model, family)
     atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
     atlas.with_family(args.family, family).save(atlas_path)
     print(f"{args.family} family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")

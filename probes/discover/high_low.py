@@ -11,11 +11,19 @@ coarse period 0.5 of its receptive field, grey, contrast 0.8), it is
   - responsive: its peak reaches MIN_DRIVE of its 99th-percentile response on natural images.
 The family is chosen among layers as for curves (probes/discover/curves.py): at least MIN_FAMILY units leaving
 no orientation gap wider than MAX_GAP, highest median vector strength.
+
+Then the family's preferred periods (`preferred_periods`, stored as the atlas's optional `stimulus` field by
+`describe_family`): each unit, at its preferred orientation, is shown boundaries whose fine period runs over
+PERIODS (coarse period fixed at discovery's); the family's fine period is the median of its units' best. Then the
+coarse period runs over multiples of that fine period, the same way. Claims confirm on these periods, so a family
+tuned to 3 px texture is confirmed on 3 px texture whatever its receptive field, and a family silent on all of them
+leaves its claims inconclusive, never refuted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import torch
 
 from probes.discover.screening import MIN_DRIVE, LayerScreen, divide_drive_by_natural
@@ -51,6 +59,12 @@ class HighLowUnit:
     @property
     def qualifies(self) -> bool:
         return self.passes_stimuli and self.drive >= MIN_DRIVE
+
+
+# Fine periods tried (input pixels): 2.5 px (finer aliases on the pixel grid) up in steps of 2^(1/4); coarse
+# periods tried, as multiples of the family's fine period.
+PERIODS = tuple(float(round(2.5 * 2 ** (k / 4), 2)) for k in range(15))
+COARSE_MULTIPLES = (2.5, 3.5, 5.0, 7.0, 10.0)
 
 
 def periods(field_size: int, stimuli: dict) -> tuple[float, float]:
@@ -103,3 +117,46 @@ def screen_layer(model: Model, layer: str, natural_images: torch.Tensor, stimuli
 def unit_score(unit) -> float:
     """The per-unit score the screen ranks by (its family is chosen as for curves, by median vector strength)."""
     return unit.vector_strength
+
+
+def _best_period(model: Model, layer: str, canvas: int, units: list[int], orientations: dict[int, float],
+                 candidates: list[tuple[float, float]], contrast: float) -> list[float]:
+    """For each candidate (fine period, coarse period), each unit's response to that boundary at its own preferred
+    orientation; per unit, the index of its best candidate (units silent on every candidate are left out)."""
+    angle = torch.tensor([orientations[u] for u in units for _ in candidates])
+    high = torch.tensor([1 / h for _ in units for h, _ in candidates])
+    low = torch.tensor([1 / c for _ in units for _, c in candidates])
+    images = high_low(canvas, angle, high, low, contrast)
+    responses = centre_responses(model, layer, images, background=GREY, units=units)
+    best = []
+    for k in range(len(units)):
+        own = responses[k * len(candidates):(k + 1) * len(candidates), k]
+        if own.max() > 0:
+            best.append(int(own.argmax()))
+    return best
+
+
+def preferred_periods(model: Model, layer: str, units: list[int], orientations: dict[int, float],
+                      stimuli=DISCOVERY) -> dict[str, float]:
+    """The fine and coarse periods (input pixels) the family prefers, measured on discovery-style boundaries at
+    each unit's preferred orientation: {"high_period": ..., "low_period": ...}, each the median over units of
+    their best. A family silent on every candidate keeps discovery's periods."""
+    field_ = receptive_field(model, layer)
+    fine, coarse = periods(field_.size, stimuli)
+    candidates = [p for p in PERIODS if p <= max(coarse / 2, PERIODS[0])]
+    best = _best_period(model, layer, field_.canvas, units, orientations, [(p, coarse) for p in candidates],
+                        stimuli["contrast"])
+    if best:
+        fine = float(np.median([candidates[i] for i in best]))
+    coarse_candidates = [fine * m for m in COARSE_MULTIPLES]
+    best = _best_period(model, layer, field_.canvas, units, orientations, [(fine, c) for c in coarse_candidates],
+                        stimuli["contrast"])
+    if best:
+        coarse = float(np.median([coarse_candidates[i] for i in best]))
+    return {"high_period": round(fine, 2), "low_period": round(coarse, 2)}
+
+
+def describe_family(model: Model, family):
+    """The discovered family with what its claims confirm on: its preferred periods (`Family.stimulus`)."""
+    return replace(family, stimulus=preferred_periods(model, family.layer, family.units,
+                                                      family.preferred_orientation))
