@@ -28,6 +28,9 @@ pass about 35 of 240 units of blocks.5.depthwise in a freshly initialised lite0,
 confirmation stimuli cannot tell a trained network from a random one. The ledger shows them as vacuous without
 failing the run, and as NEWS if a null ever refutes them; a claim that can fail needs another argument (issue
 "Positive controls that cannot see the judge's code ...").
+Textures has no near miss: constructed_high_low_any_edge answers any texture edge either way round, and that is
+still a boundary rather than a texture spread over the field, so textures rightly holds there (0.576 [0.443,
+0.724]); what the near miss gets wrong (direction, brightness) is the other claims'.
 """
 import numpy as np
 
@@ -94,7 +97,7 @@ def test_boundary_beats_its_reverse(confirmation_boundaries, high_low_family, hi
 
 @claim("high_low.synthetic_stimuli.textures", "Family units answer their preferred boundary at least twice as "
        "strongly as either of its textures spread over the whole field.", source=SOURCE, kind="synthetic stimuli",
-       positive=POSITIVE, near_miss=NEAR_MISS,
+       positive=POSITIVE,
        predictions={"median preferred/uniform-texture contrast (a-b)/(a+b)": ">= 0.333"},
        resample="units", expect="vacuous")
 def test_boundary_beats_uniform_texture(confirmation_boundaries, confirmation_textures, high_low_family,
