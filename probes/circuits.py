@@ -6,12 +6,16 @@ articles): the network between them with its nonlinearities replaced by the iden
 directly connected layers it equals the convolution kernel.
 
 `ablated` and `edited_weights` change a model temporarily and always restore it, even on error.
+`shape_readers` chooses a family's readers by what they answer (circles over squares), and `reader_ablations`
+measures them with the family and with random units of its layer zeroed.
 """
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -175,15 +179,13 @@ def shape_responses(model: Model, layer: str, radius_fractions, *, width_fractio
 def shape_readers(model: Model, layers: Iterable[str], protocol: dict, *, most: int = 16,
                   min_contrast: float = 1 / 9, min_drive: float = 0.25) -> list[tuple[str, int]]:
     """Circle readers chosen by what they answer, never by their weights: across `layers`, the units whose
-    (circle - square) / (circle + square) on the `protocol`'s outlines (radius_fractions, width_fraction,
-    foreground, background: the DISCOVERY side, never the stimuli that confirm) is at least `min_contrast`,
+    (circle - square) / (circle + square) on the `protocol`'s outlines (shape_responses' keywords: the
+    DISCOVERY side, never the stimuli that confirm) is at least `min_contrast`,
     among those whose circle response reaches `min_drive` of their layer's strongest (a unit that barely moves
     prefers nothing), the `most` most circle-preferring: [(layer, unit)]."""
     candidates = []
     for layer in layers:
-        circle, square = shape_responses(model, layer, protocol["radius_fractions"],
-                                         width_fraction=protocol["width_fraction"],
-                                         foreground=protocol["foreground"], background=protocol["background"])
+        circle, square = shape_responses(model, layer, **protocol)
         strongest = float(circle.max())
         if strongest <= 0:
             continue
@@ -198,10 +200,49 @@ def reader_shape_responses(model: Model, readers: list[tuple[str, int]], protoco
     """(readers, 2): each (layer, unit) reader's mean response to the protocol's circles and to its squares."""
     out = torch.zeros(len(readers), 2)
     for layer in dict.fromkeys(layer for layer, _ in readers):
-        circle, square = shape_responses(model, layer, protocol["radius_fractions"],
-                                         width_fraction=protocol["width_fraction"],
-                                         foreground=protocol["foreground"], background=protocol["background"])
+        circle, square = shape_responses(model, layer, **protocol)
         for k, (at, unit) in enumerate(readers):
             if at == layer:
                 out[k] = torch.stack([circle[unit], square[unit]])
     return out
+
+
+@dataclass(frozen=True)
+class ReaderAblations:
+    """Readers' mean responses to circles and squares (readers, 2), intact, with the family zeroed, and with each
+    of `len(random)` draws of as many random units of the family's layer zeroed."""
+
+    readers: list[tuple[str, int]]
+    intact: np.ndarray
+    family: np.ndarray
+    random: list[np.ndarray]
+
+    @property
+    def answering(self) -> np.ndarray:
+        """The readers that answer the circles at all (a relative drop needs a response to drop from)."""
+        return self.intact[:, 0] > 0
+
+    def relative_circle_drop(self, ablated: np.ndarray) -> float:
+        """The answering readers' mean relative circle drop under one ablation: readers of any layer weigh alike."""
+        chosen = self.answering
+        return float(np.mean(1 - ablated[chosen, 0] / self.intact[chosen, 0]))
+
+
+def reader_ablations(model: Model, layer: str, family: Iterable[int], readers: list[tuple[str, int]], protocol: dict,
+                     *, draws: int = 100, seed: int = 1) -> ReaderAblations:
+    """The readers' responses to the `protocol`'s outlines with nothing, the family, and `draws` seeded random
+    draws of as many other units of `layer` zeroed: the comparison a family's ablation is judged by."""
+    family = list(family)
+    channels = layer_shapes(model)[layer][0]
+    others = [u for u in range(channels) if u not in family]
+    generator = torch.Generator().manual_seed(seed)
+
+    def responses(units) -> np.ndarray:
+        with ablated(model, layer, units):
+            return reader_shape_responses(model, readers, protocol).numpy()
+
+    intact = reader_shape_responses(model, readers, protocol).numpy()
+    family_ablated = responses(family)
+    random = [responses([others[i] for i in torch.randperm(len(others), generator=generator)[:len(family)]])
+              for _ in range(draws)]
+    return ReaderAblations(readers, intact, family_ablated, random)

@@ -1,8 +1,6 @@
 """The dog-head positive control (`constructed_facing`) and its near misses: partners built separately, not as
 copies under a flip; each near miss differs from the positive control in exactly one weight tensor, with the
 same planted atlas; no constructed module leans on the instruments that judge it."""
-import ast
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +10,6 @@ from probes.constructed import PLANTED, facing, facing_near_misses
 from probes.mirror import blended, mirrored, peak_responses
 from probes.models.zoo import load_model
 
-CONSTRUCTED = Path(facing.__file__).parent
-ALLOWED = ("probes.atlas", "probes.models", "probes.constructed")
 
 
 def photographs(count: int = 16) -> torch.Tensor:
@@ -74,12 +70,3 @@ def test_what_each_near_miss_plants_wrong():
     assert union["constructed_facing_one_sided"][0, 1] == 0 < union["constructed_facing_one_sided"][0, 0]
     assert union["constructed_facing_uninhibited"][1, 1] == 0 and union["constructed_facing_uninhibited"][2, 0] == 0
     assert union["constructed_facing_linear_union"][0, 2] > 0
-
-
-@pytest.mark.parametrize("module", ["facing.py", "facing_near_misses.py", "concepts.py", "concepts_near_misses.py"])
-def test_constructed_modules_import_no_instrument(module):
-    tree = ast.parse((CONSTRUCTED / module).read_text())
-    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module] + \
-        [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    foreign = [name for name in imported if name.startswith("probes") and not name.startswith(ALLOWED)]
-    assert not foreign, foreign

@@ -4,12 +4,12 @@ The twin must be a second network with curve detectors, not a relabelled copy of
 permutation passes linear CKA and profile matching whatever they measure); the near miss must differ from it in
 the curve family's weights and nothing else.
 """
-import ast
 from pathlib import Path
 
 import pytest
 import torch
 
+from probes import independence
 from probes.constructed import planted_atlas
 from probes.models import load_model
 from probes.receptive_field import receptive_field
@@ -18,8 +18,6 @@ from probes.tuning import centre_responses, tuning_curves
 
 TWIN, NEAR_MISS = "constructed_curves_twin", "constructed_curves_twin_straightened"
 SOURCE = Path(__file__).resolve().parents[1] / "probes/constructed/twin.py"
-ALLOWED = {"__future__", "math", "torch", "numpy", "probes.atlas", "probes.models.zoo", "probes.constructed",
-           "probes.constructed.drawing"}
 STYLE = dict(width_fraction=0.06, foreground=(0.2, 0.1, 0.35), background=(0.95, 0.9, 0.8))
 
 
@@ -33,21 +31,11 @@ def near_miss():
     return load_model(NEAR_MISS)
 
 
-def _imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names.add(node.module)
-            if node.module == "probes.constructed":  # a sibling network would come in as a name here
-                names |= {f"probes.constructed.{alias.name}" for alias in node.names if alias.name != "PLANTED"}
-    return names
-
-
 def test_twin_imports_neither_the_first_network_nor_an_instrument():
-    imports = _imports(SOURCE)
-    assert imports <= ALLOWED | {"torch.nn"}, imports - ALLOWED
+    # instruments: tests/test_independence.py; the first network is this control's own rule
+    assert independence.violations(SOURCE) == []
+    assert not {"probes.constructed.curves", "probes.constructed.curves_near_misses"} & independence.imported_modules(
+        SOURCE)
 
 
 def test_twin_is_another_network_not_a_permutation(twin):
@@ -59,19 +47,26 @@ def test_twin_is_another_network_not_a_permutation(twin):
     assert len(family.units) != len(reference.units) and family.layer not in first.layers
 
 
-def test_planted_curve_units_are_tuned_where_planted_and_prefer_curves_to_lines(twin):
-    family = planted_atlas(TWIN).family("curves")
-    assert len(family.units) == 36 and sorted(family.preferred_orientation.values()) == [10.0 * j for j in range(36)]
-    field = receptive_field(twin, family.layer)
-    assert (field.size, field.stride) == (42, 4)
+def curve_and_line_responses(model, family):
+    """The family's centre responses to curves (72 orientations, radius 0.3 of the field) and to straight lines
+    (36 orientations), drawn in the claims' confirmation style: (curve set, curve responses, line responses)."""
+    field = receptive_field(model, family.layer)
     width = STYLE["width_fraction"] * field.size
     curves = curve_set(field.canvas, orientations=72, radii=[0.3 * field.size], width=width,
                        foreground=STYLE["foreground"], background=STYLE["background"])
     lines = line_set(field.canvas, orientations=36, length=0.6 * field.size, width=width,
                      foreground=STYLE["foreground"], background=STYLE["background"])
-    responses = centre_responses(twin, family.layer, torch.cat([curves.images, lines.images]),
+    responses = centre_responses(model, family.layer, torch.cat([curves.images, lines.images]),
                                  background=STYLE["background"], units=family.units)
-    curve_part, line_part = responses[:len(curves.images)], responses[len(curves.images):]
+    return curves, responses[:len(curves.images)], responses[len(curves.images):]
+
+
+def test_planted_curve_units_are_tuned_where_planted_and_prefer_curves_to_lines(twin):
+    family = planted_atlas(TWIN).family("curves")
+    assert len(family.units) == 36 and sorted(family.preferred_orientation.values()) == [10.0 * j for j in range(36)]
+    field = receptive_field(twin, family.layer)
+    assert (field.size, field.stride) == (42, 4)
+    curves, curve_part, line_part = curve_and_line_responses(twin, family)
     tuning = tuning_curves(curve_part, curves.params["orientation"].numpy())
     errors = [abs((t.preferred_orientation - family.preferred_orientation[u] + 180) % 360 - 180)
               for u, t in zip(family.units, tuning)]
@@ -87,13 +82,5 @@ def test_near_miss_differs_only_in_the_curve_family_and_has_no_curve_detectors(t
     assert differing == {"network.contours.weight"}
     changed = (twin.module.network.contours.weight != near_miss.module.network.contours.weight).flatten(1).any(1)
     assert changed.nonzero().flatten().tolist() == family.units
-    field = receptive_field(near_miss, family.layer)
-    width = STYLE["width_fraction"] * field.size
-    curves = curve_set(field.canvas, orientations=72, radii=[0.3 * field.size], width=width,
-                       foreground=STYLE["foreground"], background=STYLE["background"])
-    lines = line_set(field.canvas, orientations=36, length=0.6 * field.size, width=width,
-                     foreground=STYLE["foreground"], background=STYLE["background"])
-    responses = centre_responses(near_miss, family.layer, torch.cat([curves.images, lines.images]),
-                                 background=STYLE["background"], units=family.units)
-    curve_peak, line_peak = responses[:len(curves.images)].max(0), responses[len(curves.images):].max(0)
-    assert (line_peak > curve_peak).all()  # line detectors now, every one of them
+    _, curve_part, line_part = curve_and_line_responses(near_miss, family)
+    assert (line_part.max(0) > curve_part.max(0)).all()  # line detectors now, every one of them

@@ -25,12 +25,11 @@ import numpy as np
 import torch
 
 from fixtures import claim
-from probes.capture import capture
+from probes.capture import capture, layer_shapes
 from probes.evidence import rank_against, rank_interval
 from probes.figures import against_draws, grouped_bars
-from fixtures.curves import READER_CONFIRMATION, READER_DISCOVERY, protocol_ranges
-from probes.circuits import (ablated, downstream_layers, expanded_weights, family_readers, reader_shape_responses,
-                             shape_readers)
+from fixtures.curves import READER_RANGES
+from probes.circuits import ablated, expanded_weights, family_readers
 from probes.protocol import CONFIRMATION
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import outlines
@@ -50,43 +49,26 @@ DROP_RATIO = "circle drop, family / random ablation"  # superseded: a capped rat
        source="Zoom In, Claim 2 (circuits); Curve Circuits", kind="circuit", positive="constructed_curves",
        near_miss="constructed_curves_blind_readers", expect="refuted",
        predictions={READER_CIRCLES: ">= 0.95", READER_SQUARES: ">= 0"}, resample="units")
-def test_family_ablation_hits_circles_not_squares(model, curve_family, evidence, figures):
-    layers = downstream_layers(model, curve_family.layer)
-    chosen_readers = shape_readers(model, layers, READER_DISCOVERY)
-    evidence.record("readers chosen by their responses", len(chosen_readers))
-    names = ("radius_fractions", "width_fraction", "foreground", "background")
-    evidence.ranges("circle and square outlines", discovery=protocol_ranges(READER_DISCOVERY, names),
-                    confirmation=protocol_ranges(READER_CONFIRMATION, names))
-    family_others = [u for u in range(channels_of(model, curve_family.layer)) if u not in curve_family.units]
-    intact_chosen = (reader_shape_responses(model, chosen_readers, READER_CONFIRMATION).numpy() if chosen_readers
-                     else np.zeros((0, 2)))
-    answering = intact_chosen[:, 0] > 0
+def test_family_ablation_hits_circles_not_squares(model, curve_family, curve_readers, evidence, figures):
+    layers, ablations = curve_readers.layers, curve_readers.ablations
+    evidence.record("readers chosen by their responses", len(curve_readers.readers))
+    evidence.ranges("circle and square outlines", **READER_RANGES)
+    answering = ablations.answering
     if not answering.any():
         for name in (READER_CIRCLES, READER_SQUARES):
             evidence.inconclusive(name, "no downstream unit prefers circles on the discovery outlines and answers "
                                         "the confirmation circles")
     else:
-        chosen_readers = [r for r, keep in zip(chosen_readers, answering) if keep]
-        scale = intact_chosen[answering, :1]  # each reader's intact circle response: readers weigh alike
-
-        def normalised() -> np.ndarray:
-            return reader_shape_responses(model, chosen_readers, READER_CONFIRMATION).numpy() / scale
-
-        intact_n = intact_chosen[answering] / scale
-        with ablated(model, curve_family.layer, curve_family.units):
-            drop_n = intact_n - normalised()
-        generator = torch.Generator().manual_seed(1)
-        random_n = []
-        for _ in range(DRAWS):
-            units = [family_others[i] for i in torch.randperm(len(family_others), generator=generator)
-                     [:len(curve_family.units)]]
-            with ablated(model, curve_family.layer, units):
-                random_n.append(float((intact_n - normalised())[:, 0].mean()))
-        family_circle = float(drop_n[:, 0].mean())
+        scale = ablations.intact[answering, :1]  # each reader's intact circle response: readers weigh alike
+        intact_n = ablations.intact[answering] / scale
+        drop_n = intact_n - ablations.family[answering] / scale
+        family_circle = ablations.relative_circle_drop(ablations.family)
+        random_n = [ablations.relative_circle_drop(draw) for draw in ablations.random]
         evidence.record("readers' relative circle drop, family ablated", family_circle)
-        evidence.record("readers' relative circle drop, random ablation (mean)", float(np.mean(random_n)), n=DRAWS)
+        evidence.record("readers' relative circle drop, random ablation (mean)", float(np.mean(random_n)),
+                        n=len(random_n))
         evidence.measure(READER_CIRCLES, rank_against(family_circle, random_n),
-                         ci=rank_interval(family_circle, random_n), n=DRAWS)
+                         ci=rank_interval(family_circle, random_n), n=len(random_n))
         measure_share(evidence, READER_SQUARES, intact_n, drop_n)
 
     # The superseded forms: readers chosen by their weights from the family, in the first downstream layer.
@@ -113,7 +95,7 @@ def test_family_ablation_hits_circles_not_squares(model, curve_family, evidence,
     intact = response()
     with ablated(model, curve_family.layer, curve_family.units):
         family_drop = intact - response()
-    others = [u for u in range(channels_of(model, curve_family.layer)) if u not in curve_family.units]
+    others = [u for u in range(layer_shapes(model)[curve_family.layer][0]) if u not in curve_family.units]
     generator = torch.Generator().manual_seed(0)
     random_circle = []
     for _ in range(DRAWS):
@@ -172,7 +154,3 @@ def _resamples(count: int, times: int = 500) -> list[np.ndarray]:
     rng = np.random.default_rng(0)
     return [rng.integers(0, count, count) for _ in range(times)]
 
-
-def channels_of(model, layer: str) -> int:
-    size = receptive_field(model, layer).canvas
-    return capture(model, torch.zeros(1, 3, size, size), layer, center=True)[layer].shape[1]

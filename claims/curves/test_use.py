@@ -27,10 +27,9 @@ import torch
 
 from probes.protocol import CONFIRMATION
 from fixtures import claim
-from probes.capture import capture
-from fixtures.curves import READER_CONFIRMATION, READER_DISCOVERY, protocol_ranges
-from probes.circuits import (ablated, downstream_layers, expanded_weights, family_readers, reader_shape_responses,
-                             shape_readers)
+from probes.capture import capture, layer_shapes
+from fixtures.curves import READER_RANGES
+from probes.circuits import ablated, expanded_weights, family_readers
 from probes.evidence import MeasurementError, bootstrap_ci, rank_against, rank_interval, z_against
 from probes.figures import against_draws, grouped_bars
 from probes.receptive_field import receptive_field
@@ -68,48 +67,36 @@ def median_contrast(evidence, name: str, circle: np.ndarray, square: np.ndarray)
        source="Zoom In, Claim 1, argument 6 (feature use)", kind="use", positive="constructed_curves",
        near_miss="constructed_curves_blind_readers", expect="refuted",
        predictions={READER_CIRCLES: ">= 0.111", READER_ABLATION: ">= 0.95"}, resample="units")
-def test_readers_prefer_curved_shapes(model, curve_family, evidence, figures):
-    layers = downstream_layers(model, curve_family.layer)
-    readers = shape_readers(model, layers, READER_DISCOVERY)
+def test_readers_prefer_curved_shapes(model, curve_family, curve_readers, evidence, figures):
+    layers, readers, ablations = curve_readers.layers, curve_readers.readers, curve_readers.ablations
     evidence.record("readers chosen by their responses", len(readers))
     for layer in layers:
         evidence.record(f"readers in {layer}", sum(at == layer for at, _ in readers))
-    names = ("radius_fractions", "width_fraction", "foreground", "background")
-    evidence.ranges("circle and square outlines", discovery=protocol_ranges(READER_DISCOVERY, names),
-                    confirmation=protocol_ranges(READER_CONFIRMATION, names))
-    family_size = len(curve_family.units)
-    others = [u for u in range(channels_of(model, curve_family.layer)) if u not in curve_family.units]
+    evidence.ranges("circle and square outlines", **READER_RANGES)
     if not readers:
         for name in (READER_CIRCLES, READER_ABLATION):
             evidence.inconclusive(name, f"no unit of {', '.join(layers)} prefers circles on the discovery outlines")
     else:
-        intact = reader_shape_responses(model, readers, READER_CONFIRMATION).numpy()
-        median_contrast(evidence, READER_CIRCLES, intact[:, 0], intact[:, 1])
-        answering = intact[:, 0] > 0
-        if not answering.any():
+        median_contrast(evidence, READER_CIRCLES, ablations.intact[:, 0], ablations.intact[:, 1])
+        if not ablations.answering.any():
             evidence.inconclusive(READER_ABLATION, "the readers answer no confirmation circle")
         else:
-            def relative_drop(units) -> float:  # the readers' mean relative circle drop with `units` zeroed
-                with ablated(model, curve_family.layer, units):
-                    ablated_circles = reader_shape_responses(model, readers, READER_CONFIRMATION).numpy()[:, 0]
-                return float(np.mean(1 - ablated_circles[answering] / intact[answering, 0]))
-
-            family_drop = relative_drop(curve_family.units)
-            generator = torch.Generator().manual_seed(1)
-            random_drops = [relative_drop([others[i] for i in torch.randperm(len(others), generator=generator)
-                                           [:family_size]]) for _ in range(RANDOM_DRAWS)]
+            family_drop = ablations.relative_circle_drop(ablations.family)
+            random_drops = [ablations.relative_circle_drop(draw) for draw in ablations.random]
             evidence.record("readers' relative circle drop, family ablated", family_drop)
             evidence.record("readers' relative circle drop, mean random ablation", float(np.mean(random_drops)))
             try:
                 z, z_ci = z_against(family_drop, random_drops)
-                evidence.record("z-score of the family's drop against random ablations", z, ci=z_ci, n=RANDOM_DRAWS)
+                evidence.record("z-score of the family's drop against random ablations", z, ci=z_ci,
+                                n=len(random_drops))
             except MeasurementError:
                 pass
             evidence.measure(READER_ABLATION, rank_against(family_drop, random_drops),
-                             ci=rank_interval(family_drop, random_drops), n=RANDOM_DRAWS)
+                             ci=rank_interval(family_drop, random_drops), n=len(random_drops))
 
     # The superseded forms: readers chosen by their weights from the family, in the first downstream layer.
     downstream = layers[0]
+    others = [u for u in range(layer_shapes(model)[curve_family.layer][0]) if u not in curve_family.units]
     field = receptive_field(model, downstream)
     channels = capture(model, torch.zeros(1, 3, field.canvas, field.canvas), downstream, center=True)[downstream].shape[1]
     weights = expanded_weights(model, curve_family.layer, downstream, range(channels), size=field.canvas)
@@ -170,7 +157,3 @@ def test_readers_prefer_curved_shapes(model, curve_family, evidence, figures):
     else:
         evidence.inconclusive(DROP_RATIO, "random ablations do not lower the readers on average: no ratio")
 
-
-def channels_of(model, layer: str) -> int:
-    size = receptive_field(model, layer).canvas
-    return capture(model, torch.zeros(1, 3, size, size), layer, center=True)[layer].shape[1]

@@ -1,15 +1,27 @@
 """Constructed networks: small networks with hand-set weights in which a family's claims are true by
 construction. They are the positive controls of `--controls`: an instrument that cannot see a truth planted
-here has no business calling a trained network's claim refuted.
+here has no business calling a trained network's claim refuted. Their near misses are the same networks with the
+mechanism planted wrong in exactly one respect: there a claim must be refuted.
 
 Each one is a zoo model (``--model constructed_curves``) and carries its planted atlas: the ground truth of
-which units form which family, with which preferred orientation.
+which units form which family, with which preferred orientation. `register_control` makes one of both.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 from probes.atlas import Atlas
 
 PLANTED: dict[str, Atlas] = {}
+
+
+def register_control(name: str, summary: str, load: Callable, atlas: Atlas, *,
+                     weights: str = "hand-set (no file)") -> None:
+    """Make a constructed network a zoo model (``--model NAME``) with its planted atlas."""
+    from probes.models.zoo import ZooEntry, register
+
+    PLANTED[name] = atlas
+    register(ZooEntry(name=name, summary=summary, load=load, weights_status=lambda: weights))
 
 
 def planted_atlas(model_name: str) -> Atlas | None:

@@ -56,8 +56,8 @@ import torch
 from torch import nn
 
 from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import PLANTED
-from probes.models.zoo import ImageModel, Layer, Model, ZooEntry, register
+from probes.constructed import register_control
+from probes.models.zoo import ImageModel, Layer, Model
 
 NAME = "constructed_concepts"
 CLASSES = 1000
@@ -171,8 +171,7 @@ def load(pretrained: bool = True) -> Model:
     return build(NAME, Wiring(), "probes/constructed/concepts.py")
 
 
-PLANTED[NAME] = planted_atlas()
-register(ZooEntry(name=NAME, summary="positive control: hand-set concept, polysemantic and superposed units over "
-                                     "EfficientNet-Lite0's class probabilities",
-                  load=load, weights_status=lambda: "hand-set over efficientnet_lite0's weights"))
+register_control(NAME, "positive control: hand-set concept, polysemantic and superposed units over "
+                       "EfficientNet-Lite0's class probabilities", load, planted_atlas(),
+                 weights="hand-set over efficientnet_lite0's weights")
 

@@ -14,9 +14,8 @@ what the claim expects to find, the weights say it is not there, so a sensitive 
 """
 from __future__ import annotations
 
-from probes.constructed import PLANTED
+from probes.constructed import register_control
 from probes.constructed.concepts import POLYSEMANTIC, Wiring, build, planted_atlas
-from probes.models.zoo import ZooEntry, register
 
 WHERE = "probes/constructed/concepts_near_misses.py"
 NEAR_MISSES: dict[str, tuple[Wiring, str]] = {
@@ -36,6 +35,5 @@ def _loader(name: str, wiring: Wiring):
 
 
 for _name, (_wiring, _summary) in NEAR_MISSES.items():
-    PLANTED[_name] = planted_atlas(_name, WHERE)
-    register(ZooEntry(name=_name, summary=_summary, load=_loader(_name, _wiring),
-                      weights_status=lambda: "hand-set over efficientnet_lite0's weights"))
+    register_control(_name, _summary, _loader(_name, _wiring), planted_atlas(_name, WHERE),
+                     weights="hand-set over efficientnet_lite0's weights")

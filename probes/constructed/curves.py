@@ -56,9 +56,9 @@ import torch
 from torch import nn
 
 from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import PLANTED
+from probes.constructed import register_control
 from probes.constructed.drawing import box_centre_surround, cosine_tuning, even_gabor, odd_gabor, stroke
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_curves"
 INPUT_SIZE = 112
@@ -320,10 +320,8 @@ def load(pretrained: bool = True, design: Design = POSITIVE) -> Model:
 
 def register_design(design: Design) -> None:
     """Make `design` a zoo model (``--model <design.name>``) with its planted atlas."""
-    PLANTED[design.name] = planted_atlas(design)
-    register(ZooEntry(name=design.name, summary=design.summary,
-                      load=lambda pretrained=True: load(pretrained, design),
-                      weights_status=lambda: "hand-set (no file)"))
+    register_control(design.name, design.summary, lambda pretrained=True: load(pretrained, design),
+                     planted_atlas(design))
 
 
 def variant(**changes) -> Design:
@@ -331,7 +329,4 @@ def variant(**changes) -> Design:
     return replace(POSITIVE, **changes)
 
 
-register_design(POSITIVE)
-
-# the near misses register themselves; imported last, since they are written in terms of this module
-from probes.constructed import curves_near_misses  # noqa: E402,F401
+register_design(POSITIVE)  # the near misses register themselves in curves_near_misses.py (probes.models.catalogue)

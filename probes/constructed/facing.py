@@ -45,8 +45,8 @@ import torch
 from torch import nn
 
 from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import PLANTED
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
+from probes.constructed import register_control
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_facing"
 INPUT_SIZE = 96
@@ -184,8 +184,6 @@ def load(pretrained: bool = True) -> Model:
     return build(NAME, Wiring(), "hand-set by construction (probes/constructed/facing.py)")
 
 
-PLANTED[NAME] = planted_atlas()
-register(ZooEntry(name=NAME, summary="positive control: hand-set left- and right-facing units (each its own "
-                                     "weights), mutual inhibition and their union (96 px)",
-                  load=load, weights_status=lambda: "hand-set (no file)"))
+register_control(NAME, "positive control: hand-set left- and right-facing units (each its own weights), mutual "
+                       "inhibition and their union (96 px)", load, planted_atlas())
 

@@ -21,9 +21,8 @@ weights say it is not there, so a sensitive claim must come out REFUTED.
 """
 from __future__ import annotations
 
-from probes.constructed import PLANTED
+from probes.constructed import register_control
 from probes.constructed.facing import GAIN, Wiring, build, planted_atlas
-from probes.models.zoo import ZooEntry, register
 
 NEAR_MISSES: dict[str, tuple[Wiring, str]] = {
     "constructed_facing_not_mirror": (
@@ -51,6 +50,5 @@ def _loader(name: str, wiring: Wiring):
 
 
 for _name, (_wiring, _summary) in NEAR_MISSES.items():
-    PLANTED[_name] = planted_atlas(_name, "probes/constructed/facing_near_misses.py")
-    register(ZooEntry(name=_name, summary=_summary, load=_loader(_name, _wiring),
-                      weights_status=lambda: "hand-set (no file)"))
+    register_control(_name, _summary, _loader(_name, _wiring),
+                     planted_atlas(_name, "probes/constructed/facing_near_misses.py"))

@@ -49,9 +49,9 @@ import torch
 from torch import nn
 
 from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import PLANTED
+from probes.constructed import register_control
 from probes.constructed.drawing import kernel_grid
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_high_low"
 INPUT_SIZE = 96
@@ -194,6 +194,5 @@ def load(pretrained: bool = True) -> Model:
     return load_network(NAME, ConstructedHighLow(), "hand-set by construction (probes/constructed/high_low.py)")
 
 
-PLANTED[NAME] = planted_atlas()
-register(ZooEntry(name=NAME, summary="positive control: hand-set high-low frequency detectors at stride 4 (96 px)",
-                  load=load, weights_status=lambda: "hand-set (no file)"))
+register_control(NAME, "positive control: hand-set high-low frequency detectors at stride 4 (96 px)", load,
+                 planted_atlas())

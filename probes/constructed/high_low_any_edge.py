@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import torch
 
-from probes.constructed import PLANTED
+from probes.constructed import register_control
 from probes.constructed.high_low import (BRIGHT, DIRECTIONS, FAMILY, FINE, OPPONENT_0_90,
                                          OPPONENT_45_135, SIDES, ConstructedHighLow, family_readout, load_network,
                                          planted_atlas)
-from probes.models.zoo import Model, ZooEntry, register
+from probes.models.zoo import Model
 
 NAME = "constructed_high_low_any_edge"
 
@@ -57,8 +57,7 @@ def load(pretrained: bool = True) -> Model:
                         "hand-set by construction (probes/constructed/high_low_any_edge.py)")
 
 
-PLANTED[NAME] = planted_atlas(NAME, "near miss: units that answer any boundary (texture or brightness, either "
-                                    "direction), labelled as high-low detectors at 22.5k")
-register(ZooEntry(name=NAME, summary="near miss of constructed_high_low: its high-low units answer any edge "
-                                     "(either direction, brightness and orientation edges too)",
-                  load=load, weights_status=lambda: "hand-set (no file)"))
+register_control(NAME, "near miss of constructed_high_low: its high-low units answer any edge (either direction, "
+                       "brightness and orientation edges too)", load,
+                 planted_atlas(NAME, "near miss: units that answer any boundary (texture or brightness, either "
+                                     "direction), labelled as high-low detectors at 22.5k"))

@@ -85,8 +85,8 @@ import torch
 from torch import nn
 
 from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import PLANTED
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
+from probes.constructed import register_control
+from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_curves_twin"
 NEAR_MISS = "constructed_curves_twin_straightened"
@@ -320,11 +320,7 @@ def network():
     return CurvesTwin(), {"input_size": INPUT_SIZE}
 
 
-PLANTED[NAME] = planted_atlas(NAME)
-PLANTED[NEAR_MISS] = planted_atlas(NEAR_MISS)
-register(ZooEntry(name=NAME, summary="positive control of universality: a second curve network (36 curve units "
-                                     "every 10 degrees at stride 4, depth 3, 128 px), built independently",
-                  load=load, weights_status=lambda: "hand-set (no file)"))
-register(ZooEntry(name=NEAR_MISS, summary="near miss of universality: constructed_curves_twin with its curve "
-                                          "units straightened into line detectors",
-                  load=load_straightened, weights_status=lambda: "hand-set (no file)"))
+register_control(NAME, "positive control of universality: a second curve network (36 curve units every 10 degrees "
+                       "at stride 4, depth 3, 128 px), built independently", load, planted_atlas(NAME))
+register_control(NEAR_MISS, "near miss of universality: constructed_curves_twin with its curve units straightened "
+                            "into line detectors", load_straightened, planted_atlas(NEAR_MISS))
