@@ -120,7 +120,7 @@ def unit_score(unit) -> float:
 
 
 def _best_period(model: Model, layer: str, canvas: int, units: list[int], orientations: dict[int, float],
-                 candidates: list[tuple[float, float]], contrast: float) -> list[float]:
+                 candidates: list[tuple[float, float]], contrast: float) -> list[int]:
     """For each candidate (fine period, coarse period), each unit's response to that boundary at its own preferred
     orientation; per unit, the index of its best candidate (units silent on every candidate are left out)."""
     angle = torch.tensor([orientations[u] for u in units for _ in candidates])
