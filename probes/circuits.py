@@ -23,6 +23,7 @@ from probes.capture import _StopForward, layer_shapes, recording
 from probes.linearise import linearised
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
+from probes.timing import timed
 
 
 def expanded_weights(model: Model, source: str, target: str, units: Iterable[int], *,
@@ -159,6 +160,7 @@ def downstream_layers(model: Model, layer: str, *, most: int = 3) -> list[str]:
     return found
 
 
+@timed("stimulus responses")
 def shape_responses(model: Model, layer: str, radius_fractions, *, width_fraction: float, foreground,
                     background) -> tuple[Tensor, Tensor]:
     """Every unit's mean centre response of `layer` to circle and to square outlines (radius or half side the
@@ -228,6 +230,7 @@ class ReaderAblations:
         return float(np.mean(1 - ablated[chosen, 0] / self.intact[chosen, 0]))
 
 
+@timed("ablations")
 def reader_ablations(model: Model, layer: str, family: Iterable[int], readers: list[tuple[str, int]], protocol: dict,
                      *, draws: int = 100, seed: int = 1) -> ReaderAblations:
     """The readers' responses to the `protocol`'s outlines with nothing, the family, and `draws` seeded random

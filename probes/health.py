@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from probes.capture import capture
 from probes.models.zoo import Model
+from probes.timing import timed
 
 BATCH = 16  # photographs per capture: all layers of one batch are held at once
 
@@ -65,6 +66,7 @@ class _Moments:
                       dead=(self.peak <= 0).double().mean().item(), saturated=self.at_clamp / self.count)
 
 
+@timed("health")
 def layer_health(model: Model, images: Tensor, layers) -> dict[str, Health]:
     """`Health` of each of `layers` on `images` (N, 3, H, W) in [0, 1]. A layer without a separate activation
     module has post = pre."""

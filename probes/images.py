@@ -21,6 +21,8 @@ from torch import Tensor
 
 from probes.models.zoo import Preprocessing
 from probes.provenance import image_list_digest
+from probes.store import cache_root
+from probes.timing import timed
 
 IMAGE_SUFFIXES = {".jpeg", ".jpg", ".png", ".bmp", ".webp"}
 WNID = re.compile(r"^n\d{8}")
@@ -95,10 +97,11 @@ def _cache_file(paths: list[Path], preprocessing: Preprocessing, cache_dir: Path
 
 
 def default_cache_dir() -> Path | None:
-    value = os.environ.get("ZOOM_IN_CACHE", str(Path.home() / ".cache" / "zoom-in-claims"))
-    return Path(value) / "images" if value else None
+    root = cache_root()
+    return root / "images" if root else None
 
 
+@timed("photographs", model_argument=None)
 def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *, limit: int | None = None,
                       cache_dir: Path | None | str = "default", workers: int = 4) -> ImageSet:
     """Load every image below `folder`, resized and centre-cropped as `preprocessing` says.

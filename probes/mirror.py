@@ -14,6 +14,7 @@ import torch
 
 from probes.capture import capture
 from probes.models.zoo import Model
+from probes.timing import timed
 
 
 def mirrored(images: torch.Tensor) -> torch.Tensor:
@@ -25,6 +26,7 @@ def blended(images: torch.Tensor) -> torch.Tensor:
     return 0.5 * (images + mirrored(images))
 
 
+@timed("peak responses")
 def peak_responses(model: Model, images: torch.Tensor, layers: str | Iterable[str], *,
                    batch_size: int = 32) -> dict[str, np.ndarray]:
     """{layer: (N, C)}: each unit's largest post-activation response over positions, one pass per batch, so

@@ -27,12 +27,14 @@ from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from probes.models.zoo import Model
+from probes.timing import timed
 
 KINDS = ("init", "shuffle")
 BATCH = 16  # photographs per forward pass while re-estimating batch-norm statistics
 RESCALE_IMAGES = 64  # photographs in the one pass that rescales a network without batch norms
 
 
+@timed("null twins")
 def null_twin(model: Model, kind: str = "init", seed: int = 0, images: Tensor | None = None) -> Model:
     """A copy of `model` with its learned structure destroyed (see the module docstring); `model` is untouched.
 

@@ -16,6 +16,8 @@ import torch
 from probes.capture import recording, run
 from probes.linearise import linearised
 from probes.models.zoo import Model
+from probes.store import network_key, source_digest, stored
+from probes.timing import network_of, timed
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def _support(model: Model, layer: str, side: int, trials: int = 3) -> tuple[torc
     return weights, shape
 
 
+@timed("receptive fields")
 def _measure(model: Model, layer: str) -> ReceptiveField:
     probe = 2 * model.input_size
     weights, (height, _) = _support(model, layer, probe)
@@ -101,5 +104,6 @@ def receptive_field(model: Model, layer: str) -> ReceptiveField:
     model.layer(layer)  # an unknown layer fails here, with the names that exist
     cache = model.extra.setdefault("receptive_fields", {})
     if layer not in cache:
-        cache[layer] = _measure(model, layer)
+        cache[layer] = stored("receptive fields", (network_key(model), layer, source_digest(__name__)),
+                              lambda: _measure(model, layer), network=network_of(model))
     return cache[layer]

@@ -24,6 +24,7 @@ from probes.capture import recording, run
 from probes.images import crops, default_cache_dir, read_image
 from probes.models.zoo import Model, Preprocessing
 from probes.provenance import image_list_digest, weights_digest
+from probes.timing import timed
 
 CACHE_VERSION = 1
 
@@ -97,6 +98,7 @@ def _load_cached(path: Path, key: str, units: list[int], k: int) -> TopExamples 
         return None
 
 
+@timed("top examples")
 def top_examples(model: Model, paths: list[str | os.PathLike], layer: str, *, k: int = 8, units=None,
                  batch_size: int = 32, workers: int = 2, pre_activation: bool = False,
                  cache_dir: str | os.PathLike | None = "default", progress: bool = True) -> TopExamples:

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from probes.store import network_key, stored, tensor_digest
+from probes.timing import network_of, timed
+
 
 def circular_distance(a, b, period: float = 360.0):
     """Smallest absolute angular difference, in the units of `period`."""
@@ -107,10 +110,19 @@ def tuning_curves(responses: np.ndarray, orientation: np.ndarray) -> list[Tuning
     return [TuningCurve(angles, mean[:, k]) for k in range(mean.shape[1])]
 
 
+@timed("stimulus responses")
 def centre_responses(model, layer: str, images, *, background, units=None, pre_activation: bool = False) -> np.ndarray:
     """Responses of the centre units of `layer` to stimuli rendered at its receptive-field canvas, relative to a
     blank canvas of the stimuli's background colour: (stimuli, units) in one forward pass. Rectified, unless
-    read before the activation (where inhibition shows as a negative response)."""
+    read before the activation (where inhibition shows as a negative response). Kept in the disk store
+    (probes.store) unless a hook (an ablation) is in place."""
+    parts = (network_key(model), layer, tensor_digest(images), tuple(float(c) for c in background),
+             "all" if units is None else tuple(int(u) for u in units), pre_activation)
+    return stored("stimulus responses", parts, lambda: _centre_responses(model, layer, images, background, units,
+                                                                         pre_activation), network=network_of(model))
+
+
+def _centre_responses(model, layer, images, background, units, pre_activation) -> np.ndarray:
     import torch
 
     from probes.capture import capture

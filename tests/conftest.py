@@ -1,5 +1,7 @@
 """Fixtures for the instruments' own tests: real models, loaded once per session."""
 import pytest
+import torch._dynamo  # noqa: F401  (imported once, here: pytester's in-process runs restore sys.modules, and torch's
+# compiler, which the first optimiser imports lazily, registers native operators that cannot be registered twice)
 
 from probes.models import load_model
 

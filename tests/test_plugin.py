@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.ledger import SCHEMA_VERSION
+
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "--model=tests.example_user_model:tiny_convnet"
 
@@ -129,7 +131,7 @@ def test_verdicts_controls_and_ledger(inner):
                                  "*FAILS THE RUN: demo.vacuous*NOT FALSIFIABLE*"])
     assert (inner.path / "out" / "ledger.md").read_text().startswith("# Ledger of claims")
     document = json.loads((inner.path / "out" / "ledger.json").read_text())
-    assert document["schema_version"] == 4
+    assert document["schema_version"] == SCHEMA_VERSION
     assert {"id", "model", "verdict", "measurements", "prediction_rows", "falsifiable", "sensitive", "specific",
             "positive_control", "near_miss_control", "controls", "null_seeds", "null_health",
             "stimulus_ranges"} <= set(document["entries"][0])

@@ -28,6 +28,7 @@ from probes.discover.screening import (  # noqa: F401  (re-exported: one place p
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import curve_set, line_set
+from probes.timing import timed
 from probes.tuning import TuningCurve, centre_responses, circular_distance
 
 MIN_VECTOR_STRENGTH = 0.6
@@ -59,6 +60,7 @@ class UnitScreen:
         return self.passes_stimuli and self.drive >= MIN_DRIVE
 
 
+@timed("discovery screens")
 def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
     """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
     response (not yet divided by its natural drive)."""

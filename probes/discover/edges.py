@@ -23,6 +23,7 @@ from probes.discover.screening import MIN_DRIVE, MIN_FAMILY, LayerScreen, divide
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import luminance_edge
+from probes.timing import timed
 from probes.tuning import TuningCurve, centre_responses, orientation_selectivity
 
 MIN_SELECTIVITY = 0.5
@@ -71,6 +72,7 @@ def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
     return None
 
 
+@timed("discovery screens")
 def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
     """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
     response (not yet divided by its natural drive)."""

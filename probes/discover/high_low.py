@@ -30,6 +30,7 @@ from probes.discover.screening import MIN_DRIVE, LayerScreen, divide_drive_by_na
 from probes.models.zoo import Model
 from probes.receptive_field import receptive_field
 from probes.stimuli.sets import high_low, high_low_set, luminance_edge
+from probes.timing import timed
 from probes.tuning import TuningCurve, centre_responses
 
 MIN_VECTOR_STRENGTH = 0.5
@@ -81,6 +82,7 @@ def controls(canvas: int, high_period: float, low_period: float, orientations: t
     return uniform, steps
 
 
+@timed("discovery screens")
 def measure_layer(model: Model, layer: str, stimuli=DISCOVERY) -> LayerScreen:
     """The stimulus part of `screen_layer`: every responsive unit's record, its `drive` still the peak stimulus
     response (not yet divided by its natural drive)."""

@@ -46,6 +46,7 @@ import torch
 from probes.atlas import Atlas, Family, Provenance
 from probes.capture import capture
 from probes.models.zoo import Model
+from probes.timing import timed
 
 # atlas family name -> the screen (module of probes/discover) that writes it. `python -m probes.discover facing`
 # writes two families, "facing" (mirror pairs) and "facing_union" (the union units after them).
@@ -123,14 +124,17 @@ def _screen(name: str):
     return importlib.import_module(f"probes.discover.{FAMILY_SCREENS[name]}")
 
 
-def rescreen(model: Model, trained_atlas: Atlas, natural_images, *, families=None,
+@timed("rescreen")
+def rescreen(model: Model, trained_atlas: Atlas, natural_images, *, families=None, peaks=None,
              batch_size: int = BATCH) -> Atlas:
     """An atlas of `model` (a null twin, or any network of the trained model's architecture) with the trained
     atlas's families, each at the same layer and of the same size, chosen by its own screen on `model`.
 
     natural_images: the discovery-half photographs, an ImageSet (labels needed for facing and polysemantic) or
     an (N, 3, H, W) tensor. families: the names to rescreen (default: every family a screen produces); the
-    others keep their trained units, marked "not rescreened" in provenance.notes (`not_rescreened`)."""
+    others keep their trained units, marked "not rescreened" in provenance.notes (`not_rescreened`). peaks:
+    {layer: (N, C)} each unit's peak response on each of `natural_images`, where already measured (the pass
+    then skips those layers)."""
     images = getattr(natural_images, "images", natural_images)
     labels = getattr(natural_images, "labels", None)
     source = getattr(natural_images, "source", None)
@@ -163,7 +167,10 @@ def rescreen(model: Model, trained_atlas: Atlas, natural_images, *, families=Non
     if any(FAMILY_SCREENS[n] == "facing" for n in late):  # the union units read the pairs: both are screened
         late += [n for n in ("facing", "facing_union") if n in trained_atlas.families]
     peak_layers = sorted({trained_atlas.families[n].layer for n in late}, key=list(model.layers).index)
-    natural = natural_responses(model, images, drive_layers, peak_layers, batch_size=batch_size)
+    known = dict(peaks or {})
+    natural = natural_responses(model, images, drive_layers, [layer for layer in peak_layers if layer not in known],
+                                batch_size=batch_size)
+    natural.peaks.update({layer: known[layer] for layer in peak_layers if layer in known})
 
     result = dict(trained_atlas.families)
     for name, why in chosen.items():

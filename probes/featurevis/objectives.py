@@ -5,6 +5,8 @@ render, image i is optimised for objective i.
 """
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -57,7 +59,9 @@ def direction(layer: str, vector: Tensor, position: str | None = "center") -> Ob
         act = _centre(a[layer]) if position == "center" else a[layer].mean((-2, -1))
         return act @ unit_vector.to(act.device)
 
-    return Objective(frozenset([layer]), project, f"{layer} direction")
+    # the description names the vector (by digest), so it identifies the objective: the disk store keys on it
+    digest = hashlib.sha256(unit_vector.detach().cpu().float().numpy().tobytes()).hexdigest()[:8]
+    return Objective(frozenset([layer]), project, f"{layer} direction {digest}")
 
 
 def diversity(layer: str) -> Objective:

@@ -12,6 +12,8 @@ from probes.featurevis.objectives import Objective
 from probes.featurevis.param import FourierImage
 from probes.featurevis.transforms import robustness
 from probes.models.zoo import Model
+from probes.store import network_key, source_digest, stored
+from probes.timing import network_of, timed
 
 
 @dataclass
@@ -34,12 +36,22 @@ def _evaluate(objectives: list[Objective], store: dict) -> Tensor:
     return torch.stack([objective(store)[i] for i, objective in enumerate(objectives)])
 
 
+@timed("feature visualisation")
 def render(model: Model, objectives: list[Objective], *, size: int | None = None, steps: int = 256,
            lr: float = 0.01, seed: int = 0, transforms: bool = True, pre_activation: bool = True,
            progress: bool = True) -> Result:
     """Optimise one image per objective. Objectives read pre-activations by default: a ReLU (or ReLU6)
-    passes no gradient where a unit is silent (or saturated), which would freeze the optimisation there."""
+    passes no gradient where a unit is silent (or saturated), which would freeze the optimisation there.
+    The result is kept in the disk store (probes.store), keyed by the network, the objectives and every option."""
     size = size or model.input_size
+    parts = (network_key(model), tuple(o.description for o in objectives), size, steps, lr, seed, transforms,
+             pre_activation, source_digest("probes.featurevis"))
+    return stored("feature visualisations", parts, lambda: _optimise(model, objectives, size, steps, lr, seed,
+                                                                      transforms, pre_activation, progress),
+                  network=network_of(model))
+
+
+def _optimise(model, objectives, size, steps, lr, seed, transforms, pre_activation, progress) -> Result:
     generator = torch.Generator().manual_seed(seed)
     image = FourierImage(len(objectives), size, generator=generator).to(model.device)
     optimiser = torch.optim.Adam(image.parameters(), lr=lr)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from probes.timing import timed
+
 
 @dataclass
 class StimulusSet:
@@ -101,6 +103,7 @@ def segments(size: int, orientation: Tensor, length: Tensor, width: Tensor,
     return _paint(distance, width, foreground, background)
 
 
+@timed("stimuli", model_argument=None)
 def curve_set(size: int, *, orientations: int, radii, width: float, span: float = 120.0,
               foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
     """Curves at `orientations` evenly spaced orientations over 360 degrees, for each radius (radius slowest)."""
@@ -111,6 +114,7 @@ def curve_set(size: int, *, orientations: int, radii, width: float, span: float 
     return StimulusSet(images, params)
 
 
+@timed("stimuli", model_argument=None)
 def line_set(size: int, *, orientations: int, length: float, width: float,
              foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
     """Straight lines through the centre at `orientations` evenly spaced orientations over 180 degrees."""
@@ -135,6 +139,7 @@ def corners(size: int, orientation: Tensor, opening: Tensor, length: Tensor, wid
     return _paint(torch.minimum(*distances), width, foreground, background)
 
 
+@timed("stimuli", model_argument=None)
 def outlines(size: int, shape: str, radius: Tensor, width: Tensor,
              foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> Tensor:
     """Centred outlines of circles or squares; `radius` is the circle's radius or half the square's side."""
@@ -151,6 +156,7 @@ def outlines(size: int, shape: str, radius: Tensor, width: Tensor,
     return _paint(distance, width, foreground, background)
 
 
+@timed("stimuli", model_argument=None)
 def corner_set(size: int, *, orientations: int, opening: float, length: float, width: float,
                foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0)) -> StimulusSet:
     params = factorial(orientation=torch.arange(orientations) * 360.0 / orientations)
@@ -199,6 +205,7 @@ def grating(size: int, orientation: Tensor, period: Tensor, phase: Tensor, contr
     return (0.5 + 0.5 * contrast * wave).unsqueeze(1).expand(-1, 3, -1, -1).clamp(0, 1)
 
 
+@timed("stimuli", model_argument=None)
 def grating_set(size: int, *, orientations: int, period: float, phases: int = 4, contrast: float = 0.8) -> StimulusSet:
     """Gratings at `orientations` evenly spaced axes over half a turn, each at `phases` evenly spaced phases."""
     params = factorial(orientation=torch.arange(orientations) * 180.0 / orientations,
@@ -208,6 +215,7 @@ def grating_set(size: int, *, orientations: int, period: float, phases: int = 4,
                                contrast), params)
 
 
+@timed("stimuli", model_argument=None)
 def high_low_set(size: int, *, orientations: int, high_period: float, low_period: float,
                  contrast: float = 0.8) -> StimulusSet:
     """High-low boundaries at `orientations` evenly spaced orientations over 360 degrees, with the fine texture's

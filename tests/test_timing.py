@@ -1,0 +1,56 @@
+"""Stage timing (probes/timing.py): each second is counted once, in the innermost stage, and the plugin reports
+the run's time by stage in the terminal and in ledger.json."""
+import json
+import time
+
+from probes import timing
+
+
+def test_nested_stages_count_each_second_once():
+    before = timing.mark()
+    with timing.stage("outer", "net"):
+        time.sleep(0.05)
+        with timing.stage("inner", "net", "detail"):
+            time.sleep(0.1)
+    spent = timing.since(before)
+    assert 0.09 <= spent["inner", "net", "detail"] < 0.5
+    assert 0.04 <= spent["outer", "net", ""] < 0.09  # the inner stage's time is not counted again
+
+
+def test_timed_names_the_network_of_its_first_argument():
+    class Network:
+        name, null, extra = "tiny", "init", {"null_seed": 2}
+
+    @timing.timed("work")
+    def work(model):
+        time.sleep(0.01)
+
+    before = timing.mark()
+    work(Network())
+    assert ("work", "tiny null2", "") in timing.since(before)
+
+
+def test_rows_sum_by_stage():
+    rows = timing.to_rows({("a", "x", ""): 1.0, ("a", "y", ""): 2.0, ("b", "x", ""): 0.5})
+    assert timing.by(rows, "stage") == {"a": 3.0, "b": 0.5}
+    assert list(timing.by(rows, "network")) == ["y", "x"]
+
+
+def test_the_ledger_gives_each_claims_stages_and_the_runs(pytester, monkeypatch):
+    monkeypatch.setenv("ZOOM_IN_CACHE", str(pytester.path / "cache"))
+    pytester.makepyfile(test_claim='''
+        from fixtures import claim
+        from probes.receptive_field import receptive_field
+
+        @claim("demo.field", "The last layer sees some pixels.", source="test", kind="weights",
+               predictions={"field size": ">= 1"}, resample="exact")
+        def test_field(model, evidence):
+            evidence.measure("field size", receptive_field(model, list(model.layers)[-1]).size)
+    ''')
+    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", "--model=tests.example_user_model:tiny_convnet",
+                                          "--ledger", "out")
+    result.stdout.fnmatch_lines(["time by stage: *receptive fields*"])
+    document = json.loads((pytester.path / "out" / "ledger.json").read_text())
+    [entry] = document["entries"]
+    assert {row["stage"] for row in entry["stages"]} >= {"receptive fields"}
+    assert {row["stage"] for row in document["stages"]} >= {"receptive fields", "claim bodies"}
