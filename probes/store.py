@@ -167,12 +167,14 @@ def _read(path: Path, key: str):
 
 def _write(path: Path, key: str, value) -> None:
     """Atomic: a reader sees the old entry or the new one, never half of one (xdist workers share the store)."""
+    temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         torch.save({"key": key, "value": value}, temporary)
         os.replace(temporary, path)
-    except OSError as error:  # a full or read-only disk costs speed, never a result
+    except (OSError, RuntimeError) as error:  # a full or read-only disk costs speed, never a result (torch.save
+        # reports a full disk as a RuntimeError)
+        temporary.unlink(missing_ok=True)
         warnings.warn(f"could not store {path}: {error}", stacklevel=3)
 
 

@@ -132,3 +132,13 @@ def test_stimulus_responses_are_stored_but_never_under_an_ablation(network, cach
     with ablated(network, layer, range(first.shape[1])):
         silenced = centre_responses(network, layer, stimuli, background=(0.5, 0.5, 0.5))
     assert (silenced == 0).all() and len(list((cache / "stimulus responses").glob("*.pt"))) == 1
+
+
+def test_a_failed_write_costs_the_entry_never_the_value(monkeypatch, cache):
+    def full_disk(*args, **kwargs):
+        raise RuntimeError("PytorchStreamWriter failed writing file data: file write failed")
+
+    monkeypatch.setattr(store.torch, "save", full_disk)
+    with pytest.warns(UserWarning, match="could not store"):
+        assert store.stored("numbers", ("x",), lambda: 5) == 5
+    assert not list(cache.glob("*/*"))
