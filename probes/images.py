@@ -188,6 +188,11 @@ def fetch_sample(destination: str | os.PathLike) -> Path:
 def split(images: ImageSet, part: str) -> ImageSet:
     """The suite's fixed split of an image set: "discovery" takes the even positions, "confirmation" the
     odd ones, so a family found on one half is confirmed on photographs it was never chosen on."""
+    return images.subset(split_positions(len(images), part))
+
+
+def split_positions(count: int, part: str) -> list[int]:
+    """The positions `split` takes for `part` out of `count` images: for indexing what was measured on all of them."""
     if part not in ("discovery", "confirmation"):
         raise ValueError(f"unknown split {part!r}; use 'discovery' or 'confirmation'")
-    return images.subset(range(0 if part == "discovery" else 1, len(images), 2))
+    return list(range(0 if part == "discovery" else 1, count, 2))
