@@ -4,7 +4,7 @@ import importlib
 import pkgutil
 
 import probes.constructed
-from probes.models import efficientnet_lite, inceptionv1, torchvision_zoo  # noqa: F401
+from probes.models import efficientnet_lite, inception_v3_tf, inceptionv1, torchvision_zoo  # noqa: F401
 
 for _module in pkgutil.iter_modules(probes.constructed.__path__):
     importlib.import_module(f"probes.constructed.{_module.name}")
