@@ -13,6 +13,10 @@ One JSON file per model (``atlases/<model>.json``):
                                  parameters the family prefers, in input pixels, which its claims confirm on; for
                                  high-low families the fine and coarse periods. Written by discovery, or set by
                                  hand; without it a claim measures the preference on discovery stimuli)
+                             "receptive_field": {"size": 67, "stride": 8},  (optional: the layer's field and
+                                 stride in input pixels, measured by probes.receptive_field when discovery wrote
+                                 the family, "clipped": true when the field is larger than the probe; for tables
+                                 that compare networks)
                              "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
 
 Every family records how, when and on what data it was found, so a claim can confirm it on other data.
@@ -58,6 +62,7 @@ class Family:
     partners: dict[int, int] = field(default_factory=dict)  # unit -> its mirror partner (facing families)
     concepts: dict[int, list[str]] = field(default_factory=dict)  # unit -> WordNet synsets it answers
     stimulus: dict[str, float] = field(default_factory=dict)  # preferred stimulus parameters (high_low: periods)
+    receptive_field: dict = field(default_factory=dict)  # the layer's {"size", "stride"[, "clipped"]} in input pixels
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ class Atlas:
         # one line per list of unit indices or WordNet ids, so a family reads at a glance
         text = re.sub(r'\[\s+((?:\d+|"n\d{8}")(?:,\s+(?:\d+|"n\d{8}"))*)\s+\]',
                       lambda m: "[" + re.sub(r"\s+", " ", m.group(1)) + "]", text)
+        text = re.sub(r'"receptive_field": \{([^{}]*)\}',
+                      lambda m: '"receptive_field": {' + re.sub(r"\s+", " ", m.group(1)).strip() + "}", text)
         temporary.write_text(text + "\n")
         os.replace(temporary, path)
         return path
@@ -144,7 +151,7 @@ def _parse(data, path) -> Atlas:
         where = f"families.{name}"
         _expect(path, where, entry, dict, "an object")
         unknown = set(entry) - {"layer", "units", "preferred_orientation", "partners", "concepts", "provenance",
-                                "description", "stimulus"}
+                                "description", "stimulus", "receptive_field"}
         if unknown:
             _fail(path, where, f"unknown field(s) {sorted(unknown)}")
         layer = _expect(path, f"{where}.layer", entry.get("layer"), str, "a layer name")
@@ -183,12 +190,17 @@ def _parse(data, path) -> Atlas:
             if not number > 0:
                 _fail(path, f"{where}.stimulus.{key}", f"expected a positive number, got {value!r}")
             stimulus[key] = float(number)
+        field_ = _expect(path, f"{where}.receptive_field", entry.get("receptive_field", {}), dict, "an object")
+        if field_ and (not {"size", "stride"} <= set(field_) <= {"size", "stride", "clipped"}
+                       or not all(isinstance(field_[k], int) and field_[k] > 0 for k in ("size", "stride"))):
+            _fail(path, f"{where}.receptive_field",
+                  f'expected {{"size": pixels, "stride": pixels[, "clipped": true]}}, got {field_!r}')
         raw = _expect(path, f"{where}.provenance", entry.get("provenance"), dict, "an object")
         for required in ("method", "data", "date", "tool"):
             _expect(path, f"{where}.provenance.{required}", raw.get(required), str, "a string")
         provenance = Provenance(**{k: raw[k] for k in ("method", "data", "date", "tool")}, notes=raw.get("notes", ""))
         families[name] = Family(layer, list(units), provenance, orientations, entry.get("description", ""), partners,
-                                concepts, stimulus)
+                                concepts, stimulus, dict(field_))
     return Atlas(model, families, Path(path), late_layers)
 
 

@@ -79,8 +79,10 @@ def test_inceptionv1_catalogue_matches_the_published_one():
     assert atlas.family("curves").layer == "mixed3b"
     assert atlas.family("curves").units == [379, 406, 385, 343, 342, 388, 340, 330, 349, 324]
     assert atlas.family("high_low").layer == "mixed3a"
-    committed = Atlas.load(Path(__file__).resolve().parents[1] / "atlases" / "inceptionv1.json")
-    assert committed.to_dict() == atlas.to_dict()
+    committed = Atlas.load(Path(__file__).resolve().parents[1] / "atlases" / "inceptionv1.json").to_dict()
+    for family in committed["families"].values():  # measured on the architecture afterwards, not published
+        family.pop("receptive_field", None)
+    assert committed == atlas.to_dict()
 
 
 def test_preferred_stimulus_survives_a_round_trip(tmp_path):

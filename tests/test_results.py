@@ -7,6 +7,8 @@ import pytest
 from fixtures import results
 from fixtures.ledger import SCHEMA_VERSION
 
+NO_ATLASES = results.ROOT / "no such atlases"  # these tests' READMEs have no families table
+
 
 def test_readme_agrees_with_committed_ledgers():
     if not list(results.RESULTS.glob("*/ledger.json")):
@@ -90,7 +92,7 @@ def test_save_splits_by_model_and_keeps_other_claims(repo, tmp_path):
 
 def test_readme_regenerates_between_markers_only(repo):
     readme, committed = repo
-    notes = results.readme(readme, committed)
+    notes = results.readme(readme, committed, NO_ATLASES)
     text = readme.read_text()
     assert outside(text) == outside(PROSE) and "untouched" in text and "typed by hand" not in text
     assert "| `curves.lines` | HOLDS | ratio = 2.87 [2.59, 3.16] >= 2 (n=30) HOLDS; null refuted 5 of 5<br>" \
@@ -100,17 +102,18 @@ def test_readme_regenerates_between_markers_only(repo):
     assert "null refuted 1 of 5, VACUOUS<br>count = too few units >= 5 (n=30) INCONCLUSIVE" in text
     assert notes == ["marker results:lite0:dog_heads has no rows in results/lite0/ledger.json",
                      "results/lite1/ledger.json: family curves has no marker results:lite1:curves in the README"]
-    results.readme(readme, committed)
+    results.readme(readme, committed, NO_ATLASES)
     assert readme.read_text() == text
-    assert "| `curves.lines` | HOLDS (NEWS: expected refuted) | ratio = 3.1" in results.tables(committed)["lite1", "curves"]
-    assert results.check(readme, committed)[0] == [notes[0]]
+    generated = results.tables(committed, NO_ATLASES)
+    assert "| `curves.lines` | HOLDS (NEWS: expected refuted) | ratio = 3.1" in generated["lite1", "curves"]
+    assert results.check(readme, committed, NO_ATLASES)[0] == [notes[0]]
 
 
 def test_check_detects_a_changed_number(repo, capsys):
     readme, committed = repo
-    results.readme(readme, committed)
+    results.readme(readme, committed, NO_ATLASES)
     readme.write_text(readme.read_text().replace("ratio = 2.87", "ratio = 2.88"))
-    problems, _ = results.check(readme, committed)
+    problems, _ = results.check(readme, committed, NO_ATLASES)
     assert len(problems) == 2 and "-| `curves.lines` | HOLDS | ratio = 2.88" in problems[0] \
         and "+| `curves.lines` | HOLDS | ratio = 2.87" in problems[0]
     assert results.main(["check", "--readme", str(readme), "--results", str(committed)]) == 1
@@ -120,3 +123,18 @@ def test_check_detects_a_changed_number(repo, capsys):
 def test_unclosed_marker_is_reported():
     _, unfilled, _ = results.regenerate("<!-- results:lite0:curves -->\nno end\n", {("lite0", "curves"): "t"})
     assert unfilled == ["marker results:lite0:curves has no closing <!-- /results:lite0:curves -->"]
+
+
+def test_the_families_table_comes_from_the_atlases(tmp_path):
+    from probes.atlas import Atlas, Family, Provenance
+
+    found = Provenance("screen", "photographs", "2026-11-30", "probes.discover")
+    clipped = {"size": 224, "stride": 32, "clipped": True}
+    Atlas("net_a", {"curves": Family("b.5", [1, 2, 3], found, receptive_field={"size": 67, "stride": 8}),
+                    "facing": Family("b.15", [4, 5], found, receptive_field=clipped)}).save(tmp_path / "a.json")
+    Atlas("net_b", {"curves": Family("mixed_2", [7], found)}).save(tmp_path / "b.json")
+    lines = results.families_table(tmp_path).splitlines()
+    assert lines[2:] == ["| curves | `net_a` | `b.5` | 3 | 8 px | 67 px |",
+                         "| curves | `net_b` | `mixed_2` | 1 | not measured | not measured |",
+                         "| facing | `net_a` | `b.15` | 2 | 32 px | ≥ 224 px |"]
+    assert results.tables(tmp_path / "no results", tmp_path)["atlases", "families"] == "\n".join(lines)

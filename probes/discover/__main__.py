@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # a screen may add what the family measurably prefers (high-low: its texture periods, the atlas's `stimulus`)
     family = getattr(family_screen, "describe_family", lambda _model, described: described)(model, family)
+    family = with_receptive_field(model, family)
     atlas = Atlas.load(atlas_path) if atlas_path.exists() else Atlas(model=model.name, families={})
     atlas.with_family(args.family, family).save(atlas_path)
     print(f"{args.family} family of {model.name}: {best.layer} units {family.units}\nwritten to {atlas_path}")
@@ -144,11 +145,22 @@ def _write_families(args, argv, model, natural, folder, atlas_path, screen) -> i
         print(f"no {args.family} family found in {model.name}; atlas unchanged")
         return 1
     for name, family in families.items():  # every family keeps the whole screen's notes
-        atlas = atlas.with_family(name, replace(family, provenance=replace(family.provenance, notes="; ".join(notes))))
+        family = replace(family, provenance=replace(family.provenance, notes="; ".join(notes)))
+        family = with_receptive_field(model, family)
+        atlas = atlas.with_family(name, family)
         print(f"{name} family of {model.name}: {family.layer} units {family.units}")
     atlas.save(atlas_path)
     print(f"written to {atlas_path}")
     return 0
+
+
+def with_receptive_field(model, family):
+    """The family with its layer's receptive field and stride in input pixels, for tables across networks."""
+    from probes.receptive_field import receptive_field
+
+    field = receptive_field(model, family.layer)
+    clipped = {"clipped": True} if field.clipped else {}
+    return replace(family, receptive_field={"size": field.size, "stride": field.stride, **clipped})
 
 
 if __name__ == "__main__":
