@@ -9,7 +9,7 @@ import time
 import pytest
 import torch
 
-from probes.capture import capture
+from probes.activations.capture import capture
 
 BATCH = 64
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from probes.capture import capture
+from probes.activations.capture import capture
 from probes.featurevis import render, unit
 
 LAYER, UNITS, SIZE, STEPS = "blocks.5.expand", (196, 209, 85, 61), 73, 128

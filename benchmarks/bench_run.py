@@ -4,7 +4,7 @@ stage: where the time goes, and what the store saves.
 Each run is a fresh pytest process, as a user would start it, with the options `.ci/run` uses (two workers). Cold starts from
 an empty ZOOM_IN_CACHE (photographs decoded again too); warm reuses it. The two ledgers must give the same
 verdicts and measurements, or the speed means nothing. Printed: wall time, the largest resident memory of the
-run, and seconds by stage and by network from ledger.json (probes.timing). Slow (two full runs, about 30
+run, and seconds by stage and by network from ledger.json (probes.records.timing). Slow (two full runs, about 30
 minutes on 2 cores):
     .venv/bin/pytest benchmarks/bench_run.py --benchmark-enable -s
 ZOOM_IN_BENCH_CLAIMS=claims/curves narrows it to one folder.
@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from fixtures.ledger_diff import differences, load_rows
-from probes import timing
+from probes.records import timing
+from zoom_in_claims.ledger_diff import differences, load_rows
 
 REPO = Path(__file__).resolve().parents[1]
 OPTIONS = ("--controls", "--null-seeds", "3", "-n", "2")  # as .ci/run

@@ -1,4 +1,4 @@
-"""Streaming dataset examples (probes/streaming.py): peak memory and throughput for 1,000 against 5,000
+"""Streaming dataset examples (probes/photographs/streaming.py): peak memory and throughput for 1,000 against 5,000
 photographs, and throughput against a plain forward pass to the same layer on already-decoded images.
 
 The 5,000 are the shared 1,000 photographs and four variants of each (mirrored, and three crops), written as JPEGs
@@ -15,14 +15,16 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageOps
 
+from probes.defaults import DEFAULT_MODEL, image_folder
+
 REPO = Path(__file__).resolve().parents[1]
-MODEL, LAYER = "efficientnet_lite0", "blocks.5.expand"
+MODEL, LAYER = DEFAULT_MODEL, "blocks.5.expand"
 
 STREAM = """
 import json, resource, sys, time
-from probes.images import list_images
 from probes.models import load_model
-from probes.streaming import top_examples
+from probes.photographs.images import list_images
+from probes.photographs.streaming import top_examples
 model = load_model("{model}")
 paths = list_images(sys.argv[1])
 start = time.perf_counter()
@@ -33,7 +35,7 @@ print(json.dumps(dict(count=result.count, seconds=seconds, peak_mb=resource.getr
 
 FORWARD = """
 import json, sys, time, torch
-from probes.capture import capture
+from probes.activations.capture import capture
 from probes.models import load_model
 model = load_model("{model}")
 images = torch.rand(256, 3, model.input_size, model.input_size)
@@ -52,7 +54,7 @@ def _run(script: str, *args: str) -> dict:
 
 @pytest.fixture(scope="module")
 def five_thousand(tmp_path_factory):
-    source = Path(os.environ.get("ZOOM_IN_IMAGES", REPO.parent / "shared" / "data" / "imagenet-samples"))
+    source = image_folder()
     if not source.is_dir():
         pytest.skip(f"no photographs at {source}; set ZOOM_IN_IMAGES")
     folder = tmp_path_factory.mktemp("five-thousand")

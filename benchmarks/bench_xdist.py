@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from fixtures.ledger_diff import differences, load_rows
+from zoom_in_claims.ledger_diff import differences, load_rows
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,12 +14,10 @@ def lite0():
 @pytest.fixture(scope="session")
 def natural_images_for():
     """The shared natural images, loaded once per preprocessing; skipped where there are none."""
-    import os
-    from pathlib import Path
+    from probes.defaults import image_folder
+    from probes.photographs.images import load_image_folder
 
-    from probes.images import load_image_folder
-
-    folder = Path(os.environ.get("ZOOM_IN_IMAGES", Path(__file__).resolve().parents[2] / "shared/data/imagenet-samples"))
+    folder = image_folder()
     if not folder.is_dir():
         pytest.skip(f"no natural images at {folder}; set ZOOM_IN_IMAGES")
     loaded = {}

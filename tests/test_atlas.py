@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from probes.addressing import UnknownNameError
-from probes.atlas import Atlas, AtlasError, Family, Provenance, build_inceptionv1
+from probes.records.atlas import Atlas, AtlasError, Family, Provenance, build_inceptionv1
 
 REFERENCE = Path(os.environ.get("ZOOM_IN_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference"))
 GOOD = {"schema": 1, "model": "m", "families": {"curves": {

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from probes.activations.capture import capture, layer_shapes
 from probes.addressing import UnknownNameError
-from probes.capture import capture, layer_shapes
 
 
 @pytest.fixture(scope="module")

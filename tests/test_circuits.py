@@ -1,10 +1,11 @@
 import torch
 from torch import nn
 
-from probes.capture import capture
-from probes.circuits import (ablated, downstream_layers, edited_weights, expanded_weights, linearised,
-                            reader_shape_responses, shape_readers, shape_responses)
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.activations.capture import capture
+from probes.circuits.wiring import (ablated, downstream_layers, edited_weights, expanded_weights, linearised,
+                                   reader_shape_responses, shape_readers, shape_responses)
+from probes.circuits.reading import output_dependence
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 
 def two_conv_model() -> Model:
@@ -92,3 +93,16 @@ def test_shape_readers_are_chosen_by_their_responses_not_their_weights():
     assert chosen  # the test is not vacuous
     responses = reader_shape_responses(model, chosen, protocol)
     assert responses.shape == (len(chosen), 2)
+
+
+def test_output_dependence_of_a_family_larger_than_a_batch():
+    """Each unit's row is its own, however many units are read (a 35-unit family once read past a batch of 32)."""
+    torch.manual_seed(0)
+    network = nn.Sequential(nn.Conv2d(3, 40, 3, padding=1), nn.ReLU(), nn.Conv2d(40, 6, 3, padding=1))
+    preprocessing = Preprocessing(size=8)
+    model = Model("wide", ImageModel(network, preprocessing), preprocessing,
+                  {"a": Layer("a", network[0], network[1]), "out": Layer("out", network[2])}, [], "random")
+    every = output_dependence(model, "a", range(40))
+    assert every.shape == (6, 40)
+    for unit in (0, 31, 32, 39):
+        torch.testing.assert_close(every[:, unit], output_dependence(model, "a", [unit])[:, 0])

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import torch
 
-from probes.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
-from probes.circuits import expanded_weights, family_readers
-from probes.constructed import planted_atlas
+from probes.activations.receptive_field import receptive_field
+from probes.circuits.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
+from probes.circuits.wiring import expanded_weights, family_readers
+from probes.measures.tuning import centre_responses, circular_correlation, joint_tuning, tuning_curves
 from probes.models import load_model
-from probes.null_model import null_twin
-from probes.receptive_field import receptive_field
+from probes.models import planted_atlas
+from probes.models.null_model import null_twin
 from probes.stimuli.sets import curve_set
-from probes.tuning import centre_responses, circular_correlation, joint_tuning, tuning_curves
 
 STYLE = dict(width_fraction=0.06, radius_fractions=(0.25, 0.35), span=120.0, foreground=(0.2, 0.1, 0.35),
              background=(0.95, 0.9, 0.8))
@@ -95,7 +95,7 @@ def test_default_discovery_finds_curve_detectors_at_stride_2(tmp_path, natural_i
     atlas = tmp_path / "atlas.json"
     user_model = "probes.constructed.curves:network"
     assert main(["curves", "--model", user_model, "--atlas", str(atlas), "--max-images", "100"]) == 0
-    from probes.atlas import Atlas
+    from probes.records.atlas import Atlas
 
     found = Atlas.load(atlas).family("curves")
     assert found.layer == "curves"

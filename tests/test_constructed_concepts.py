@@ -3,8 +3,8 @@ hand-typed class lists, and each near miss wrong in exactly one weight tensor, w
 import pytest
 import torch
 
-from probes.constructed import PLANTED, concepts, concepts_near_misses
-from probes.models.zoo import load_model
+from probes.constructed import concepts, concepts_near_misses
+from probes.models import load_model, planted_atlas
 
 
 def readouts(name: str) -> dict[str, torch.Tensor]:
@@ -13,7 +13,7 @@ def readouts(name: str) -> dict[str, torch.Tensor]:
 
 
 def planted(name: str) -> dict:
-    return {key: (f.layer, f.units, f.concepts, f.description) for key, f in PLANTED[name].families.items()}
+    return {key: (f.layer, f.units, f.concepts, f.description) for key, f in planted_atlas(name).families.items()}
 
 
 def test_concept_lists_are_disjoint_imagenet_indices():

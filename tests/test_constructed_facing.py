@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from probes.constructed import PLANTED, facing, facing_near_misses
-from probes.mirror import blended, mirrored, peak_responses
-from probes.models.zoo import load_model
+from probes.constructed import facing, facing_near_misses
+from probes.models import load_model, planted_atlas
+from probes.photographs.mirror import blended, mirrored, peak_responses
 
 
 
@@ -21,7 +21,7 @@ def photographs(count: int = 16) -> torch.Tensor:
 
 def planted(name: str) -> dict:
     """The planted families without their provenance (which names the module that plants them)."""
-    return {key: (f.layer, f.units, f.partners, f.concepts, f.description) for key, f in PLANTED[name].families.items()}
+    return {key: (f.layer, f.units, f.partners, f.concepts, f.description) for key, f in planted_atlas(name).families.items()}
 
 
 def state(name: str) -> dict[str, torch.Tensor]:

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from probes.atlas import Atlas
-from probes.constructed import planted_atlas
+from probes.activations.receptive_field import receptive_field
 from probes.discover.high_low import preferred_periods
+from probes.measures.tuning import centre_responses, circular_distance, tuning_curves
 from probes.models import load_model
-from probes.receptive_field import receptive_field
+from probes.models import planted_atlas
+from probes.records.atlas import Atlas
 from probes.stimuli.sets import high_low, high_low_set, luminance_edge
-from probes.tuning import centre_responses, circular_distance, tuning_curves
 
 GREY = (0.5, 0.5, 0.5)
 NEAR_MISS = "constructed_high_low_any_edge"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from probes import independence
-from probes.constructed import planted_atlas
+from probes.activations.receptive_field import receptive_field
+from probes.constructed import independence
+from probes.measures.tuning import centre_responses, tuning_curves
 from probes.models import load_model
-from probes.receptive_field import receptive_field
+from probes.models import planted_atlas
 from probes.stimuli.sets import curve_set, line_set
-from probes.tuning import centre_responses, tuning_curves
 
 TWIN, NEAR_MISS = "constructed_curves_twin", "constructed_curves_twin_straightened"
 SOURCE = Path(__file__).resolve().parents[1] / "probes/constructed/twin.py"

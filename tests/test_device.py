@@ -3,12 +3,12 @@ the reason, on a machine without one."""
 import pytest
 import torch
 
-from probes.capture import capture
+from probes.activations.capture import capture
+from probes.activations.receptive_field import receptive_field
 from probes.featurevis import render, unit
+from probes.measures.tuning import centre_responses
 from probes.models import load_model
-from probes.null_model import null_twin
-from probes.receptive_field import receptive_field
-from probes.tuning import centre_responses
+from probes.models.null_model import null_twin
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
 

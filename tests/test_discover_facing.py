@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from probes.discover import facing
-from probes.images import ImageSet
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.photographs.images import ImageSet
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 SIZE = 32
 DOG_CLASS, OTHER_CLASS = 200, 30  # ImageNet indices: a dog breed (151-268) and a frog

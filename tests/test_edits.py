@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-from probes.edits import Edit, applied, producing_convolution, remove_negative_inputs, remove_random_inputs
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.circuits.edits import Edit, applied, producing_convolution, remove_negative_inputs, remove_random_inputs
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 
 def conv_bn_model() -> Model:

@@ -7,7 +7,7 @@ Floors are set below the measured values (README) by a margin for library-versio
 import pytest
 import torch
 
-from probes.capture import capture
+from probes.activations.capture import capture
 from probes.models import load_model
 from probes.models.efficientnet_lite import VARIANTS, EfficientNetLite, weights_path
 from probes.models.weights_file import load_state_dict_file

@@ -7,7 +7,7 @@ from torch import nn
 
 from probes.featurevis import direction, render, unit
 from probes.featurevis.save import save
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 
 def tiny_model() -> Model:

@@ -1,11 +1,11 @@
-"""The plot helpers of probes/figures.py draw on small synthetic arrays, without a display or pyplot."""
+"""The plot helpers of probes/records/figures.py draw on small synthetic arrays, without a display or pyplot."""
 import sys
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from probes.figures import (
+from probes.records.figures import (
     against_draws,
     grouped_bars,
     image_and_bars,

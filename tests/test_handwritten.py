@@ -1,7 +1,7 @@
 
-from probes.handwritten import HandwrittenCurveDetector
+from probes.circuits.handwritten import HandwrittenCurveDetector
+from probes.measures.tuning import circular_correlation
 from probes.stimuli.sets import curve_set, line_set
-from probes.tuning import circular_correlation
 
 CANVAS = 61
 

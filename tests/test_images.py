@@ -4,8 +4,9 @@ import pytest
 import torch
 from PIL import Image
 
-from probes.images import ImageFolderError, crops, load_image_folder
-from probes.models.zoo import Preprocessing
+from probes.defaults import image_folder
+from probes.photographs.images import ImageFolderError, crops, load_image_folder
+from probes.zoo import Preprocessing
 
 SMALL = Preprocessing(size=32, resize=36)
 
@@ -63,9 +64,7 @@ def test_crops_are_centred_on_units():
 
 
 def test_shared_sample_loads_with_labels():
-    folder = Path(__file__).resolve().parents[2] / "shared" / "data" / "imagenet-samples"
-    import os
-    folder = Path(os.environ.get("ZOOM_IN_IMAGES", folder))
+    folder = image_folder()
     if not folder.is_dir():
         pytest.skip(f"no image sample at {folder}")
     images = load_image_folder(folder, SMALL, limit=5, cache_dir=None)

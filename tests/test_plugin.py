@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.ledger import SCHEMA_VERSION
+from zoom_in_claims.ledger import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "--model=tests.example_user_model:tiny_convnet"
 
 CLAIMS = '''
-from fixtures import claim
+from zoom_in_claims import claim
 
 def declared(**predictions):
     return dict(predictions={name.replace("_", " "): text for name, text in predictions.items()}, resample="exact")
@@ -91,7 +91,7 @@ def ledger_of(path):
 
 
 def test_verdicts_controls_and_ledger(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--controls", *SEEDS, "--ledger", "out")
+    result = inner.runpytest_inprocess(MODEL, "--controls", *SEEDS, "--ledger", "out")
     entries = ledger_of(inner.path / "out")
     assert entries["demo.breaks"]["verdict"] == "ERROR"
     assert entries["demo.undefined"]["verdict"] == "ERROR"  # a NaN is never a refutation
@@ -140,24 +140,24 @@ def test_verdicts_controls_and_ledger(inner):
 def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):
     """Its own items all pass (the trained run holds, each null item passes): the ledger fails the run."""
     monkeypatch.setenv("PYTHONPATH", str(REPO))  # its own process: torch registers some libraries only once
-    result = inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--controls", *SEEDS, "-k", "vacuous")
+    result = inner.runpytest_subprocess(MODEL, "--controls", *SEEDS, "-k", "vacuous")
     result.assert_outcomes(passed=4)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
 def test_interrupted_run_keeps_the_previous_ledger(inner, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO))
-    inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--ledger", "out", "-k", "trained")
+    inner.runpytest_inprocess(MODEL, "--ledger", "out", "-k", "trained")
     before = (inner.path / "out" / "ledger.json").read_text()
     inner.makepyfile(test_inner_interrupt='''
-from fixtures import claim
+from zoom_in_claims import claim
 
 @claim("demo.interrupted", "Interrupted.", source="test", kind="weights")
 def test_interrupt(model, evidence):
     raise KeyboardInterrupt
 ''')
     # A real interrupt ends the whole process, so this run gets its own.
-    result = inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--ledger", "out")
+    result = inner.runpytest_subprocess(MODEL, "--ledger", "out")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert (inner.path / "out" / "ledger.json").read_text() == before
     assert not list((inner.path / "out").glob("*.tmp"))

@@ -1,13 +1,13 @@
-"""Provenance of verdicts (probes.provenance) and the ledger diff that reads it (fixtures.ledger_diff)."""
+"""Provenance of verdicts (probes.records.provenance) and the ledger diff that reads it (zoom_in_claims.ledger_diff)."""
 import copy
 import json
 
-from fixtures.ledger_diff import differences, load_rows, main
-from probes.atlas import Atlas
-from probes.constructed import planted_atlas
 from probes.models import load_model
-from probes.null_model import null_twin
-from probes.provenance import atlas_digest, cached_weights_digest, image_list_digest, weights_digest
+from probes.models import planted_atlas
+from probes.models.null_model import null_twin
+from probes.records.atlas import Atlas
+from probes.records.provenance import atlas_digest, cached_weights_digest, image_list_digest, weights_digest
+from zoom_in_claims.ledger_diff import differences, load_rows, main
 
 
 def test_weights_digest_names_the_weights_not_the_object():

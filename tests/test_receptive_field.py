@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
-from probes.receptive_field import receptive_field
+from probes.activations.receptive_field import receptive_field
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 
 def conv_stack() -> Model:

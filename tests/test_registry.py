@@ -1,4 +1,4 @@
-"""The registry of predictions (fixtures/registry.py): a threshold changed after registration stops the run until
+"""The registry of predictions (zoom_in_claims/registry.py): a threshold changed after registration stops the run until
 it is amended, and an amendment keeps the superseded prediction measured and visible."""
 import json
 import os
@@ -14,7 +14,7 @@ MODEL = "--model=tests.example_user_model:tiny_convnet"
 
 def claim_file(threshold: str) -> str:
     return f'''
-from fixtures import claim
+from zoom_in_claims import claim
 
 @claim("demo.tuned", "Holds with a registered threshold.", source="test", kind="weights",
        predictions={{"score": "{threshold}"}}, resample="exact")
@@ -24,9 +24,9 @@ def test_tuned(model, evidence):
 
 
 def register(arguments: list[str]) -> int:
-    """`python -m fixtures.register`, in its own process, as a researcher runs it."""
+    """`python -m zoom_in_claims.register`, in its own process, as a researcher runs it."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "fixtures.register", *arguments], env=environment,
+    return subprocess.run([sys.executable, "-m", "zoom_in_claims.register", *arguments], env=environment,
                           capture_output=True).returncode
 
 
@@ -39,7 +39,7 @@ def project(pytester, monkeypatch):
 
 
 def run(project):
-    return project.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--registry", "registry.json",
+    return project.runpytest_inprocess(MODEL, "--registry", "registry.json",
                                        "--ledger", "out")
 
 

@@ -23,7 +23,7 @@ import pytest
 # registers operators that cannot be registered twice, so it is imported once, here, for every inner run.
 import torch._dynamo  # noqa: F401
 
-from probes.figures import before_after, image_grid, polar_tuning, weight_maps
+from probes.records.figures import before_after, image_grid, polar_tuning, weight_maps
 
 MODEL = "--model=tests.example_user_model:tiny_convnet"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,8 +33,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from fixtures import claim
-from probes.figures import polar_tuning
+from probes.records.figures import polar_tuning
+from zoom_in_claims import claim
 
 ANGLES = np.arange(0, 360, 15)
 
@@ -60,7 +60,7 @@ def test_refuted(model, evidence):
 
 def build(pytester, *arguments):
     pytester.makepyfile(test_inner_report=CLAIMS)
-    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", MODEL, *arguments)
+    result = pytester.runpytest_inprocess(MODEL, *arguments)
     return result, pytester.path / "rep"
 
 
@@ -107,7 +107,7 @@ def test_figures_cost_nothing_without_report(pytester):
     pytester.makepyfile(test_inner_lazy='''
 from matplotlib.figure import Figure
 
-from fixtures import claim
+from zoom_in_claims import claim
 
 
 class Unsaveable(Figure):
@@ -124,7 +124,7 @@ def test_lazy(model, evidence, figures):
     assert not figures.enabled and not built
     evidence.measure("ran", 1.0)
 ''')
-    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", MODEL)
+    result = pytester.runpytest_inprocess(MODEL)
     result.assert_outcomes(passed=1)
     assert not (pytester.path / "rep").exists()
 
@@ -134,7 +134,7 @@ def test_a_bad_unit_address_fails_even_without_report(pytester):
 def test_bad(figures):
     figures.add("x", None, units=["blocks.5:nine"])
 ''')
-    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", MODEL)
+    result = pytester.runpytest_inprocess(MODEL)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*not a channel index*"])
 

@@ -8,14 +8,14 @@ import pytest
 import torch
 from torch import nn
 
-from probes.atlas import Atlas, Family, Provenance
-from probes.constructed import planted_atlas
 from probes.discover.rescreen import FAMILY_SCREENS, natural_responses, not_rescreened, rescreen
 from probes.discover.screening import natural_drive
-from probes.images import ImageSet
 from probes.models import load_model
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
-from probes.wordnet import DOG, WordNet
+from probes.models import planted_atlas
+from probes.photographs.images import ImageSet
+from probes.photographs.wordnet import DOG, WordNet
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 PLANTED = Provenance(method="planted", data="none", date="2026-11-26", tool="tests")
 
@@ -33,7 +33,7 @@ def smooth_images(count: int, size: int, seed: int = 0) -> torch.Tensor:
 
 
 def random_twin(model: Model, seed: int = 0) -> Model:
-    """The same network with He-normal convolutions and zero biases (independent of probes.null_model)."""
+    """The same network with He-normal convolutions and zero biases (independent of probes.models.null_model)."""
     twin = copy.deepcopy(model)
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():

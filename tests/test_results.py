@@ -1,11 +1,11 @@
-"""The README's results tables against the committed ledgers (fixtures/results.py)."""
+"""The README's results tables against the committed ledgers (zoom_in_claims/results.py)."""
 import json
 import math
 
 import pytest
 
-from fixtures import results
-from fixtures.ledger import SCHEMA_VERSION
+from zoom_in_claims import results
+from zoom_in_claims.ledger import SCHEMA_VERSION
 
 NO_ATLASES = results.ROOT / "no such atlases"  # these tests' READMEs have no families table
 
@@ -13,9 +13,9 @@ NO_ATLASES = results.ROOT / "no such atlases"  # these tests' READMEs have no fa
 def test_readme_agrees_with_committed_ledgers():
     if not list(results.RESULTS.glob("*/ledger.json")):
         pytest.skip("no committed ledger in results/ yet: run `pytest claims --controls --ledger out/`, then "
-                    "`python -m fixtures.results save out/` and `python -m fixtures.results readme`")
+                    "`python -m zoom_in_claims.results save out/` and `python -m zoom_in_claims.results readme`")
     problems, _ = results.check()
-    assert not problems, "\n".join(problems) + "\nrun `python -m fixtures.results readme`"
+    assert not problems, "\n".join(problems) + "\nrun `python -m zoom_in_claims.results readme`"
 
 
 def prediction(name, value, prediction, outcome="holds", superseded=False, refuted=5, note=""):
@@ -126,7 +126,7 @@ def test_unclosed_marker_is_reported():
 
 
 def test_the_families_table_comes_from_the_atlases(tmp_path):
-    from probes.atlas import Atlas, Family, Provenance
+    from probes.records.atlas import Atlas, Family, Provenance
 
     found = Provenance("screen", "photographs", "2026-11-30", "probes.discover")
     clipped = {"size": 224, "stride": 32, "clipped": True}

@@ -1,9 +1,10 @@
-"""WordNet concept instruments (probes/semantics.py) and linear readouts (probes/decoding.py)."""
+"""WordNet concept instruments (probes/photographs/semantics.py) and linear readouts (probes/measures/decoding.py)."""
 import numpy as np
+import pytest
 
-from probes.decoding import LogisticReadout, auc, shuffled_auc
-from probes.semantics import coherence, concept_clusters, drives, purity, top_photographs, unrelated_concepts
-from probes.wordnet import DOG, MOTOR_VEHICLE, WordNet
+from probes.measures.decoding import LogisticReadout, auc, shuffled_auc
+from probes.photographs.semantics import coherence, concept_clusters, drives, purity, top_photographs, unrelated_concepts
+from probes.photographs.wordnet import DOG, MOTOR_VEHICLE, WordNet
 
 WORDNET = WordNet.load()
 WNIDS = sorted(WORDNET.classes)
@@ -65,13 +66,14 @@ def within(concept: str, planted: str) -> bool:
     return bool(below) and all(WORDNET.is_a(w, planted) for w in below)
 
 
+@pytest.mark.slow  # the concept network reads EfficientNet-Lite0's full pass on every photograph
 def test_polysemantic_discovery_writes_the_planted_units_with_their_concepts(tmp_path, natural_images_for):
     """constructed_concepts plants units 8-10 as two unrelated concepts each; the screen must find them and
     name both concepts (a broad pure concept such as fish may also split by WordNet's distance: allowed)."""
-    from probes.atlas import Atlas
+    from probes.records.atlas import Atlas
     from probes.constructed.concepts import CONCEPTS, POLYSEMANTIC
     from probes.discover.__main__ import main
-    from probes.models.zoo import load_model
+    from probes.models import load_model
 
     natural_images_for(load_model("constructed_concepts"))  # skips when there are no photographs
     atlas = tmp_path / "atlas.json"

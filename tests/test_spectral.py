@@ -1,11 +1,11 @@
-"""The high-low judge (probes/spectral.py) reads boundaries it was never fitted to, and nothing else."""
+"""The high-low judge (probes/measures/spectral.py) reads boundaries it was never fitted to, and nothing else."""
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from probes.spectral import high_low_score, read_orientation
+from probes.measures.spectral import high_low_score, read_orientation
+from probes.measures.tuning import circular_distance
 from probes.stimuli.sets import high_low, luminance_edge
-from probes.tuning import circular_distance
 
 SIZE = 41
 

@@ -1,4 +1,4 @@
-"""The disk store (probes/store.py): an entry is served only for the same network, inputs and request; a network
+"""The disk store (probes/activations/store.py): an entry is served only for the same network, inputs and request; a network
 with a hook in place is never served; a stale or unreadable entry is recomputed; the store stays within its
 limit; and the activations, receptive fields and feature visualisations that use it give what computing gives."""
 import time
@@ -6,11 +6,11 @@ import time
 import pytest
 import torch
 
-from probes import store
-from probes.circuits import ablated
+from probes.activations import store
+from probes.activations.receptive_field import receptive_field
+from probes.circuits.wiring import ablated
 from probes.featurevis import render, unit
 from probes.models import load_model
-from probes.receptive_field import receptive_field
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +120,7 @@ def test_store_command_lists_and_clears(cache, capsys):
 
 
 def test_stimulus_responses_are_stored_but_never_under_an_ablation(network, cache):
-    from probes.tuning import centre_responses
+    from probes.measures.tuning import centre_responses
 
     layer = list(network.layers)[-1]
     field = receptive_field(network, layer)

@@ -1,4 +1,4 @@
-"""The streaming dataset-example pass (probes/streaming.py) equals the in-memory computation, and its cache
+"""The streaming dataset-example pass (probes/photographs/streaming.py) equals the in-memory computation, and its cache
 never returns a stale or broken entry."""
 import warnings
 
@@ -6,10 +6,10 @@ import pytest
 import torch
 from PIL import Image
 
-from probes.capture import capture
-from probes.images import list_images, load_image_folder
+from probes.activations.capture import capture
 from probes.models import load_model
-from probes.streaming import top_examples
+from probes.photographs.images import list_images, load_image_folder
+from probes.photographs.streaming import top_examples
 
 LAYER, K = "curves", 5
 
@@ -74,7 +74,7 @@ def test_a_cached_result_is_returned_and_a_broken_or_stale_one_recomputed(networ
 
 
 def test_other_weights_never_share_an_entry(network, photographs, tmp_path):
-    from probes.null_model import null_twin
+    from probes.models.null_model import null_twin
 
     paths = list_images(photographs)
     trained = top_examples(network, paths, LAYER, k=K, workers=0, cache_dir=tmp_path, progress=False)

@@ -1,8 +1,8 @@
-"""Stage timing (probes/timing.py): each second is counted once, in the innermost stage, and the plugin reports
+"""Stage timing (probes/records/timing.py): each second is counted once, in the innermost stage, and the plugin reports
 the run's time by stage in the terminal and in ledger.json."""
 import json
 
-from probes import timing
+from probes.records import timing
 
 
 class Clock:
@@ -54,15 +54,15 @@ def test_rows_sum_by_stage():
 def test_the_ledger_gives_each_claims_stages_and_the_runs(pytester, monkeypatch):
     monkeypatch.setenv("ZOOM_IN_CACHE", str(pytester.path / "cache"))
     pytester.makepyfile(test_claim='''
-        from fixtures import claim
-        from probes.receptive_field import receptive_field
+        from zoom_in_claims import claim
+        from probes.activations.receptive_field import receptive_field
 
         @claim("demo.field", "The last layer sees some pixels.", source="test", kind="weights",
                predictions={"field size": ">= 1"}, resample="exact")
         def test_field(model, evidence):
             evidence.measure("field size", receptive_field(model, list(model.layers)[-1]).size)
     ''')
-    result = pytester.runpytest_inprocess("-p", "fixtures.plugin", "--model=tests.example_user_model:tiny_convnet",
+    result = pytester.runpytest_inprocess("--model=tests.example_user_model:tiny_convnet",
                                           "--ledger", "out")
     result.stdout.fnmatch_lines(["time by stage: *"])  # stages shorter than 0.05 s are left out there
     document = json.loads((pytester.path / "out" / "ledger.json").read_text())

@@ -1,9 +1,9 @@
 import pytest
 
-from probes.capture import layer_shapes
+from probes.activations.capture import layer_shapes
 from probes.models import load_model
 from probes.models.torchvision_zoo import NAMES
-from probes.models.zoo import WeightsUnavailable
+from probes.zoo import WeightsUnavailable
 
 
 @pytest.mark.parametrize("name, layer, channels", [

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from probes.tuning import (TuningCurve, circular_correlation, circular_distance, orientation_selectivity,
+from probes.measures.tuning import (TuningCurve, circular_correlation, circular_distance, orientation_selectivity,
                            tuning_curves)
 
 ANGLES = np.arange(0, 360, 5.0)

@@ -1,11 +1,11 @@
-"""Instruments of universality claims (probes/universality.py); their constructed twin is tested in
+"""Instruments of universality claims (probes/measures/universality.py); their constructed twin is tested in
 tests/test_constructed_twin.py."""
 import numpy as np
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from probes.universality import (best_matches, debiased_cka, distinct_rows, linear_cka, response_profiles,
+from probes.measures.universality import (best_matches, debiased_cka, distinct_rows, linear_cka, response_profiles,
                                  standardised)
 
 

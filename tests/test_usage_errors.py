@@ -35,7 +35,7 @@ def usage_error(result, message: str) -> str:
 
 
 def test_unknown_zoo_model_names_the_close_matches_and_the_zoo(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", "--model", "efficientnet_lite9")
+    result = inner.runpytest_inprocess("--model", "efficientnet_lite9")
     printed = usage_error(result, "unknown model 'efficientnet_lite9'")
     assert "Did you mean: efficientnet_lite2, efficientnet_lite1, efficientnet_lite0?" in printed
     assert "Known: efficientnet_lite0" in printed and "inception_v3, constructed_concepts, constructed_concepts_dedicated" in printed
@@ -43,7 +43,7 @@ def test_unknown_zoo_model_names_the_close_matches_and_the_zoo(inner):
 
 
 def test_every_bad_option_is_reported_in_the_one_error(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", "--model", "no_such_model", MODEL,
+    result = inner.runpytest_inprocess("--model", "no_such_model", MODEL,
                                        "--model", "efficientnet_lite9", "--atlas", "nowhere.json")
     printed = usage_error(result, "unknown model 'no_such_model'")
     assert printed.count("unknown model 'efficientnet_lite9'") == 1
@@ -52,19 +52,19 @@ def test_every_bad_option_is_reported_in_the_one_error(inner):
 
 
 def test_user_model_whose_module_does_not_import(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", "--model", "no_such_package.nets:build")
+    result = inner.runpytest_inprocess("--model", "no_such_package.nets:build")
     printed = usage_error(result, "could not import 'no_such_package.nets'")
     assert "PYTHONPATH" in printed
 
 
 def test_user_model_whose_factory_does_not_exist_names_the_callables_there(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", "--model", "tests.example_user_model:tiny_convnt")
+    result = inner.runpytest_inprocess("--model", "tests.example_user_model:tiny_convnt")
     printed = usage_error(result, "unknown factory in tests.example_user_model 'tiny_convnt'")
     assert "Did you mean: tiny_convnet?" in printed
 
 
 def test_missing_image_folder_says_how_to_point_at_one(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--images", "nowhere")
+    result = inner.runpytest_inprocess(MODEL, "--images", "nowhere")
     printed = usage_error(result, "image folder 'nowhere' does not exist")
     assert "--images DIR" in printed and "ZOOM_IN_IMAGES" in printed
 
@@ -72,7 +72,7 @@ def test_missing_image_folder_says_how_to_point_at_one(inner):
 def test_image_folder_without_images_from_the_environment(inner, monkeypatch):
     (inner.path / "empty").mkdir()
     monkeypatch.setenv("ZOOM_IN_IMAGES", str(inner.path / "empty"))
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL)
+    result = inner.runpytest_inprocess(MODEL)
     printed = usage_error(result, "holds no images")
     assert "$ZOOM_IN_IMAGES" in printed and "--images DIR" in printed
 
@@ -80,9 +80,9 @@ def test_image_folder_without_images_from_the_environment(inner, monkeypatch):
 def test_no_image_folder_chosen_is_left_to_the_tests_that_need_one(inner, monkeypatch):
     # The default folder may be absent on a machine without the photographs: only `images` users fail then.
     monkeypatch.delenv("ZOOM_IN_IMAGES", raising=False)
-    monkeypatch.setattr("fixtures.data.REPO", inner.path)  # so the default folder is missing here
+    monkeypatch.setattr("probes.defaults.PROJECT", inner.path)  # so the default folder is missing here
     inner.makepyfile(test_inner_images="def test_needs_images(images):\n    pass\n")
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL)
+    result = inner.runpytest_inprocess(MODEL)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(["*--images DIR*ZOOM_IN_IMAGES*"])
@@ -94,12 +94,12 @@ def test_no_image_folder_chosen_is_left_to_the_tests_that_need_one(inner, monkey
 ])
 def test_malformed_atlas_file_is_named_with_the_problem(inner, text, problem):
     (inner.path / "bad.json").write_text(text)
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--atlas", "bad.json")
+    result = inner.runpytest_inprocess(MODEL, "--atlas", "bad.json")
     usage_error(result, f"bad.json: {problem}")
 
 
 def test_unknown_control_kind_names_the_kinds(inner):
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--controls", "gausian")
+    result = inner.runpytest_inprocess(MODEL, "--controls", "gausian")
     printed = usage_error(result, "invalid choice: 'gausian'")
     assert "'init', 'shuffle'" in printed
 
@@ -109,7 +109,7 @@ def test_good_options_run_as_before(inner):
     # forgets that import, and torch refuses the second import that a later inner run would make.
     (inner.path / "photos").mkdir()
     (inner.path / "photos" / "n01440764_one.png").write_bytes(_tiny_png())
-    result = inner.runpytest_inprocess("-p", "fixtures.plugin", MODEL, "--images", "photos", "--controls", "shuffle")
+    result = inner.runpytest_inprocess(MODEL, "--images", "photos", "--controls", "shuffle")
     result.assert_outcomes(passed=3)  # plain tests, not claims: no null twins
     assert "ERROR" not in result.stderr.str()
 

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from probes.activations.capture import capture
 from probes.addressing import UnknownNameError
-from probes.capture import capture
 from probes.models import load_model
 
 

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from probes.models.weights_file import check_state_dict, load_state_dict_file, trust_on_first_use
-from probes.models.zoo import WeightsIntegrityError
+from probes.zoo import WeightsIntegrityError
 
 
 def saved(tmp_path, module: nn.Module, name="w.pth"):

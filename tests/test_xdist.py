@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+pytestmark = pytest.mark.slow  # each test starts pytest processes and their workers
+
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "--model=tests.example_user_model:tiny_convnet"
 
 CLAIMS = '''
-from fixtures import claim
+from zoom_in_claims import claim
 
 @claim("demo.images", "Reads the photographs.", source="test", kind="weights", min_images=4,
        positive="constructed_curves", predictions={"mean pixel": ">= 0"}, resample="exact")
@@ -46,7 +48,7 @@ def inner(pytester, monkeypatch):
 
 
 def _run(inner, *extra):
-    return inner.runpytest_subprocess("-p", "fixtures.plugin", MODEL, "--images", "photos", "--controls",
+    return inner.runpytest_subprocess(MODEL, "--images", "photos", "--controls",
                                       "--null-seeds", "1", *extra)
 
 

@@ -2,11 +2,11 @@
 squares.
 
 Readers are chosen by what they answer, never by their weights from the family, as in `curves.use`
-(probes.circuits.shape_readers over probes.circuits.downstream_layers, whatever their stride): at most 16 units
-whose circle/square contrast on discovery outlines (fixtures.curves.READER_DISCOVERY) is at least 1/9. Readers
+(probes.circuits.wiring.shape_readers over probes.circuits.wiring.downstream_layers, whatever their stride): at most 16 units
+whose circle/square contrast on discovery outlines (zoom_in_claims.curves.READER_DISCOVERY) is at least 1/9. Readers
 chosen by their largest positive weight from the family had to drop when it was ablated: the test was circular.
 Stimuli: circle and square outlines of other radii, the confirmation stroke and colours (READER_CONFIRMATION).
-Ablation: the family's units output zero (probes.circuits.ablated); control: as many random units of its layer,
+Ablation: the family's units output zero (probes.circuits.wiring.ablated); control: as many random units of its layer,
 100 draws. Each reader's responses are divided by its intact circle response, so readers of different layers
 weigh alike. Predictions:
   circles     the family's ablation lowers the readers' circle responses more than ablating as many random units
@@ -24,16 +24,17 @@ the same two predictions, and the family's drop over the mean random drop >= 2 (
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.capture import capture, layer_shapes
-from probes.evidence import rank_against, rank_interval
-from probes.figures import against_draws, grouped_bars
-from fixtures.curves import READER_RANGES
-from probes.circuits import ablated, expanded_weights, family_readers
-from probes.protocol import CONFIRMATION
-from probes.receptive_field import receptive_field
+from probes.activations.capture import capture, layer_shapes
+from probes.activations.receptive_field import receptive_field
+from probes.circuits.wiring import ablated, expanded_weights, family_readers
+from probes.measures.baselines import other_units, random_unit_sets
+from probes.measures.tuning import centre_responses
+from probes.records.evidence import rank_against, rank_interval
+from probes.records.figures import against_draws, grouped_bars
+from probes.stimuli.protocol import CONFIRMATION
 from probes.stimuli.sets import outlines
-from probes.tuning import centre_responses
+from zoom_in_claims import claim
+from zoom_in_claims.curves import READER_RANGES
 
 DRAWS = 100
 READER_CIRCLES = "rank of the family's circle drop among random ablations, readers chosen by their responses"
@@ -95,11 +96,9 @@ def test_family_ablation_hits_circles_not_squares(model, curve_family, curve_rea
     intact = response()
     with ablated(model, curve_family.layer, curve_family.units):
         family_drop = intact - response()
-    others = [u for u in range(layer_shapes(model)[curve_family.layer][0]) if u not in curve_family.units]
-    generator = torch.Generator().manual_seed(0)
+    others = other_units(layer_shapes(model)[curve_family.layer][0], curve_family.units)
     random_circle = []
-    for _ in range(DRAWS):
-        chosen = [others[i] for i in torch.randperm(len(others), generator=generator)[:len(curve_family.units)]]
+    for chosen in random_unit_sets(others, len(curve_family.units), DRAWS):
         with ablated(model, curve_family.layer, chosen):
             random_circle.append(float((intact - response())[:, 0].mean()))
     circle_drop = float(family_drop[:, 0].mean())

@@ -3,7 +3,7 @@ and an "echo" appears 180 degrees from each unit's preferred orientation (Curve 
 weights").
 
 Edit: every negative weight into the family units of the convolution that computes the family's pre-activation
-(probes.edits.remove_negative_inputs). For lite0 that is blocks.5's 1x1 expansion from blocks.4's output (40
+(probes.circuits.edits.remove_negative_inputs). For lite0 that is blocks.5's 1x1 expansion from blocks.4's output (40
 channels): the only weights that connect the family to the layer before it; the sign is taken after the batch
 norm's per-channel scale. Control: the same number of weights per unit removed at random, any sign, 20 draws.
 Responses are read BEFORE the family's ReLU, on the confirmation sweep (72 orientations, 2 radii averaged), so a
@@ -20,12 +20,12 @@ registry as superseded and still measured: a maximum of 20 draws is no distribut
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci, z_against
-from probes.figures import against_draws, before_after
-from probes.edits import applied, producing_convolution, remove_negative_inputs, remove_random_inputs
-from probes.protocol import CONFIRMATION
-from probes.tuning import centre_responses
+from probes.circuits.edits import applied, producing_convolution, remove_negative_inputs, remove_random_inputs
+from probes.measures.tuning import centre_responses
+from probes.records.evidence import bootstrap_ci, z_against
+from probes.records.figures import against_draws, before_after
+from probes.stimuli.protocol import CONFIRMATION
+from zoom_in_claims import claim
 
 DRAWS = 20
 ECHO = "median echo change, negative weights removed (tuning range)"

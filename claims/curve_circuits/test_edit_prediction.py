@@ -2,9 +2,9 @@
 you edit the weights" (Zoom In). Predict from the weights alone which outputs lose most when the curve family is
 ablated, then ablate and measure on photographs.
 
-Reading (probes/reading.py): the network after the family's layer, linearised, gives each output's change per
+Reading (probes/circuits/reading.py): the network after the family's layer, linearised, gives each output's change per
 unit of each family unit's activity; weighted by the family's mean activity on the photographs, that is each
-output's predicted drop. Measurement: the family's units output zero (probes.circuits.ablated) on 100 held-out
+output's predicted drop. Measurement: the family's units output zero (probes.circuits.wiring.ablated) on 100 held-out
 photographs (the confirmation half; discovery never saw them); each output's measured drop is its mean change.
 Outputs are the logits (lite0), or a final map averaged over positions (constructed_curves: its six shape
 readers). Predictions, fixed on constructed_curves (r = 0.999) and the null twin of lite0 (r = -0.01) before
@@ -35,13 +35,14 @@ expanded weights per photograph) is the next thing to try.
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.capture import capture
-from probes.circuits import ablated
-from probes.evidence import bootstrap_over, z_against
-from probes.figures import against_draws, scatter
-from probes.images import split
-from probes.reading import output_dependence, outputs
+from probes.activations.capture import capture
+from probes.circuits.reading import output_dependence, outputs
+from probes.circuits.wiring import ablated
+from probes.measures.baselines import other_units, random_unit_sets
+from probes.photographs.images import split
+from probes.records.evidence import bootstrap_over, z_against
+from probes.records.figures import against_draws, scatter
+from zoom_in_claims import claim
 
 PHOTOGRAPHS, DRAWS = 100, 10
 AGREEMENT = "r(predicted, measured drop) across outputs"
@@ -72,11 +73,9 @@ def test_reading_predicts_ablation(model, curve_family, images, evidence, figure
         return float(1 - ((drop - predicted) ** 2).sum() / ((drop - drop.mean()) ** 2).sum())
 
     channels = family_activity.shape[1]
-    others = [u for u in range(channels) if u not in curve_family.units]
-    generator = torch.Generator().manual_seed(0)
+    others = other_units(channels, curve_family.units)
     random_explained = []
-    for _ in range(DRAWS):
-        chosen = [others[i] for i in torch.randperm(len(others), generator=generator)[:len(curve_family.units)]]
+    for chosen in random_unit_sets(others, len(curve_family.units), DRAWS):
         with ablated(model, curve_family.layer, chosen):
             random_explained.append(explained((intact - outputs(model, photographs)).mean(0)))
     tags = [f"{curve_family.layer}:{u}" for u in curve_family.units]

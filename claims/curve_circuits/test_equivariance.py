@@ -1,8 +1,8 @@
 """Curve circuits, equivariance: the weights into the curve family are rotated copies of each other (Naturally
 Occurring Equivariance).
 
-Each family unit's footprint (probes/equivariance.py) is its positive expanded weights from the layer it is built
-from (probes.circuits.upstream_layer; for lite0 blocks.4.expand), summed over source units, with the family's
+Each family unit's footprint (probes/circuits/equivariance.py) is its positive expanded weights from the layer it is built
+from (probes.circuits.wiring.upstream_layer; for lite0 blocks.4.expand), summed over source units, with the family's
 mean footprint removed. For every ordered pair of units, unit i's footprint is turned by the difference of their
 pre-registered orientations and correlated with unit j's, and the same for the three wrong quarter-turn offsets.
 Predictions, fixed on constructed_curves (built equivariant: right-angle correlation 0.88, beats every wrong angle
@@ -13,11 +13,11 @@ Both intervals resample the unit pairs.
 """
 import numpy as np
 
-from fixtures import claim
-from probes.circuits import expanded_weights, upstream_layer
-from probes.equivariance import footprints, rotation_match
-from probes.evidence import bootstrap_ci
-from probes.figures import weight_maps
+from probes.circuits.equivariance import footprints, rotation_match
+from probes.circuits.wiring import expanded_weights, upstream_layer
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import weight_maps
+from zoom_in_claims import claim
 
 CORRELATION = "median correlation of rotated footprints at the right angle"
 SPECIFIC = "fraction of pairs where the right angle beats every wrong one"

@@ -5,9 +5,9 @@ tuning of the ten mixed3b curve units before and after, 720 samples over the ful
 
 The two families connect through mixed3b's branches (the curve units are channels of the 5x5 branch, after a
 1x1 bottleneck and a ReLU), so no single parameter holds a 3a -> 3b weight. The edit is made on expanded weights
-(probes.edits.without_negative_expanded_weights): each unit's pre-activation, at the centre, gets back minus
+(probes.circuits.wiring.without_negative_expanded_weights): each unit's pre-activation, at the centre, gets back minus
 the negative expanded weights from the 3a curve family (atlas "mixed3a.curves") times their activity.
-Our tuning: the confirmation curves (probes/protocol.py), 72 orientations. The angle offset and direction are
+Our tuning: the confirmation curves (probes/stimuli/protocol.py), 72 orientations. The angle offset and direction are
 fitted ONCE, on the unedited published curves (as in curves.inceptionv1_replication), and reused for the edited.
 Predictions:
   before   median correlation of our unedited tuning with the published unedited curve >= 0.6
@@ -19,13 +19,13 @@ architecture-level parts run in tests/test_inceptionv1.py with random weights.
 import numpy as np
 import pytest
 
-from fixtures import claim
-from fixtures.data import require_family
-from probes.edits import without_negative_expanded_weights
-from probes.evidence import bootstrap_ci
-from probes.figures import before_after
-from probes.replication import ReferenceMissing, aligned_correlations, published_tuning
-from probes.tuning import TuningCurve
+from probes.circuits.wiring import without_negative_expanded_weights
+from probes.measures.tuning import TuningCurve
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import before_after
+from probes.records.replication import ReferenceMissing, aligned_correlations, published_tuning
+from zoom_in_claims import claim
+from zoom_in_claims.data import require_family
 
 BEFORE = "median correlation with the published unedited curve"
 AFTER = "median correlation with the published edited curve"

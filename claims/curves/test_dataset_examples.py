@@ -2,10 +2,10 @@
 curves at the unit's preferred orientation.
 
 Photographs: the confirmation half of the image set (odd positions; discovery used the even ones), read in one
-streaming pass (probes/streaming.py: bounded memory, so --images can name a 50,000-photograph folder). For each
+streaming pass (probes/photographs/streaming.py: bounded memory, so --images can name a 50,000-photograph folder). For each
 unit, the receptive-field crop around its strongest position in each image; its top 8 crops (one per image)
 are compared with 200 random crops of the same images. The instrument is independent of the network: the
-handwritten curve detector (probes/handwritten.py), whose response at the unit's preferred orientation,
+handwritten curve detector (probes/circuits/handwritten.py), whose response at the unit's preferred orientation,
 relative to its mean over all orientations, scores a crop's curve content there.
 Prediction: the top crops score higher than random crops, median over units of the common-language effect size
 (probability that a top crop outscores a random one) >= 0.65; the interval resamples the units.
@@ -13,12 +13,13 @@ Prediction: the top crops score higher than random crops, median over units of t
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
-from probes.figures import image_grid
-from probes.handwritten import HandwrittenCurveDetector
-from probes.streaming import random_crops, top_examples
-from probes.tuning import circular_distance
+from probes.circuits.handwritten import HandwrittenCurveDetector
+from probes.measures.tuning import circular_distance
+from probes.photographs.images import split_positions
+from probes.photographs.streaming import random_crops, top_examples
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import image_grid
+from zoom_in_claims import claim
 
 TOP = 8
 RANDOM = 200
@@ -38,7 +39,7 @@ def orientation_score(detector, images: torch.Tensor, orientation: float) -> np.
        min_images=2 * TOP, predictions={EFFECT: ">= 0.65"}, resample="units")
 def test_top_crops_contain_preferred_curves(model, curve_family, preferred, family_field, image_paths, evidence,
                                             figures):
-    confirmation = image_paths[1::2]
+    confirmation = [image_paths[i] for i in split_positions(len(image_paths), "confirmation")]
     top = top_examples(model, confirmation, curve_family.layer, k=TOP, units=curve_family.units)
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     random = random_crops(confirmation, model.preprocessing, top.layer_hw, family_field.canvas, RANDOM,

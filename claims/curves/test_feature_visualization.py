@@ -36,13 +36,13 @@ import numpy as np
 import pytest
 from torchvision.utils import save_image
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
+from probes.circuits.handwritten import HandwrittenCurveDetector
 from probes.featurevis import render, unit
 from probes.featurevis.save import save
-from probes.figures import image_grid
-from probes.handwritten import HandwrittenCurveDetector
-from probes.tuning import circular_distance
+from probes.measures.tuning import circular_distance
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import image_grid
+from zoom_in_claims import claim
 
 STEPS, LR, SEED, RESTARTS = 256, 0.01, 0, 4
 WITHIN = 45.0

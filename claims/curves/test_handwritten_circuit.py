@@ -1,4 +1,4 @@
-"""Curves, argument 7 (handwritten circuit): a curve detector built by hand (probes/handwritten.py: oriented
+"""Curves, argument 7 (handwritten circuit): a curve detector built by hand (probes/circuits/handwritten.py: oriented
 edge filters, then tangent-aligned curve weights, no learned weights) behaves like the family.
 
 For each family unit, the handwritten detector tuned to the unit's pre-registered orientation is run on the
@@ -15,11 +15,11 @@ resultant length equals the detector's tuning curve's), median over units >= 0.0
 import numpy as np
 from scipy.stats import pearsonr
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
-from probes.figures import paired_tuning
-from probes.handwritten import HandwrittenCurveDetector
-from probes.tuning import circular_distance, tuning_curves
+from probes.circuits.handwritten import HandwrittenCurveDetector
+from probes.measures.tuning import circular_distance, tuning_curves
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import paired_tuning
+from zoom_in_claims import claim
 
 CORRELATION = "median tuning correlation, unit vs handwritten detector"
 OVER_BUMP = "median correlation gain of the handwritten detector over a von Mises bump of its width"

@@ -3,7 +3,7 @@ along a unit's preferred arc, excitation from earlier orientation-selective unit
 and inhibition from the same kind of input along the opposing arc.
 
 The source is the last layer before the family's with a smaller receptive field (for lite0, blocks.4.expand).
-Its units are characterised with confirmation-style lines and curves at their own field (probes/arc_reading.py):
+Its units are characterised with confirmation-style lines and curves at their own field (probes/circuits/arc_reading.py):
 line-like (180-degree period) or curve-like (360), selective when vector strength >= 0.5. The family units'
 expanded weights from the selective sources are standardised per source map and sampled, never summed, along
 the preferred arc and the opposing arc at 0.3 of the family's field. Predictions:
@@ -23,12 +23,12 @@ Old result on lite0: r(summed weight, cos orientation difference) = -0.12 [-0.24
 """
 import numpy as np
 
-from probes.protocol import CONFIRMATION
-from fixtures import claim
-from probes.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
-from probes.evidence import bootstrap_ci
-from probes.figures import scatter_panels
-from probes.circuits import upstream_layer
+from probes.circuits.arc_reading import MIN_SELECTIVITY, read_arcs, source_tuning
+from probes.circuits.wiring import upstream_layer
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import scatter_panels
+from probes.stimuli.protocol import CONFIRMATION
+from zoom_in_claims import claim
 
 SOURCES = "orientation-selective source units"
 TANGENT = "median correlation of weight with tangent alignment along the arc"

@@ -2,7 +2,7 @@
 340, 330, 349, from the published catalogue) have the radial tuning curves the Curve Detectors article published
 (../shared/reference/inceptionv1/curve-detectors/curves-mixed3b.json, 720 samples over the full turn).
 
-Our tuning curves come from the confirmation curves (probes/protocol.py) at 72 orientations. The article
+Our tuning curves come from the confirmation curves (probes/stimuli/protocol.py) at 72 orientations. The article
 does not record where its angle 0 lies or which way it turns, so ONE offset and direction, shared by all ten
 units, is fitted (144 hypotheses); a per-unit fit would make any family look replicated.
 Prediction: median per-unit Pearson correlation with the published curve >= 0.6 under that shared alignment.
@@ -11,10 +11,10 @@ NOT RUN without InceptionV1's weights (python -m probes.models list says how to 
 import numpy as np
 import pytest
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
-from probes.figures import paired_tuning
-from probes.replication import ReferenceMissing, aligned_correlations, published_tuning
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import paired_tuning
+from probes.records.replication import ReferenceMissing, aligned_correlations, published_tuning
+from zoom_in_claims import claim
 
 CORRELATION = "median correlation with the published tuning curve"
 

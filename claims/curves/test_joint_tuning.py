@@ -3,7 +3,7 @@ the family in orientation order.
 
 Responses to the confirmation sweep are normalised per unit (by the unit's peak over the sweep) so a unit
 with a large output scale doesn't win everywhere; the winner's pre-registered orientation (atlas) is
-compared with the stimulus orientation, over the stimuli the family answers at all (probes.tuning.joint_tuning).
+compared with the stimulus orientation, over the stimuli the family answers at all (probes.measures.tuning.joint_tuning).
 Intervals resample the sweep's stimuli, as high_low.joint_tuning does (first registered as resampling units: a
 unit bootstrap of a family-coverage statistic is biased, since dropping units can only leave more stimuli silent;
 its interval for the silent fraction, [0.083, 0.538], excluded the value itself, 0.056). Predictions:
@@ -23,14 +23,14 @@ from hypothesis import assume, given
 from hypothesis.errors import Unsatisfiable
 from torchvision.transforms.functional import center_crop, rotate
 
-from probes.protocol import CONFIRMATION
-from fixtures import claim
-from probes.capture import capture
-from probes.evidence import ClaimRefuted, bootstrap_ci, bootstrap_over, wilson_ci
-from probes.figures import against_draws, image_and_bars, image_grid, joint_tuning_plot
-from probes.images import crops
+from probes.activations.capture import capture
+from probes.measures.tuning import centre_responses, circular_correlation, joint_tuning
+from probes.photographs.images import crops, split_positions
+from probes.records.evidence import ClaimRefuted, bootstrap_ci, bootstrap_over, wilson_ci
+from probes.records.figures import against_draws, image_and_bars, image_grid, joint_tuning_plot
+from probes.stimuli.protocol import CONFIRMATION
 from probes.stimuli.strategies import curves
-from probes.tuning import centre_responses, circular_correlation, joint_tuning
+from zoom_in_claims import claim
 
 SOURCE = "Zoom In, Claim 1, argument 4 (joint tuning)"
 POSITIVE = "constructed_curves"
@@ -148,7 +148,7 @@ def test_rotating_top_crops_hands_over(model, curve_family, preferred, family_fi
     rotated by the signed angle from the unit's orientation to its nearest neighbour's, then centre-cropped.
     Prediction: in at least half of the (unit, crop) pairs the unit's response falls below half its original
     AND the neighbour's response rises. A unit's crops share the unit, so the interval resamples units."""
-    confirmation = torch.arange(1, len(images), 2)
+    confirmation = torch.tensor(split_positions(len(images), "confirmation"))
     layer_acts = activations(curve_family.layer)[curve_family.layer][confirmation]
     height, width = layer_acts.shape[-2:]
     canvas = family_field.canvas

@@ -1,7 +1,7 @@
 """Curves, argument 3 (synthetic stimuli): family units respond to curves near their preferred orientation
 far more than to straight lines and sharp angles, and over a range of radii.
 
-Stimuli are the confirmation set (probes/protocol.py), never seen by discovery; each unit's preferred
+Stimuli are the confirmation set (probes/stimuli/protocol.py), never seen by discovery; each unit's preferred
 orientation is the one the atlas pre-registered. Predictions, each a median over the family's units with an
 interval that resamples the units:
   curve/line contrast   >= 1/3   (best curve within 10 degrees of the preferred orientation - best line, any
@@ -13,7 +13,7 @@ interval that resamples the units:
 Amendment (lines, radii): the confirmation set drew radii 0.25 and 0.35 of the field, between discovery's 0.2,
 0.3 and 0.4, at discovery's span, and lines like discovery's, so `lines` re-tested discovery's own criterion
 (curve/line >= 2) on near-copies of its stimuli. Both now confirm OUTSIDE discovery's ranges
-(fixtures.curves.OUTSIDE_DISCOVERY, computed from DISCOVERY): radii below its least and above its most, spans
+(zoom_in_claims.curves.OUTSIDE_DISCOVERY, computed from DISCOVERY): radii below its least and above its most, spans
 shorter and longer than its span, lines shorter and longer than its lines, the confirmation stroke and colours;
 the ledger shows both ranges side by side (evidence.ranges). The earlier forms stay measured, superseded.
 A unit silent to both stimuli of a comparison has no contrast: it is left out and counted; a family silent on the
@@ -31,12 +31,12 @@ and this argument, as stated, cannot yet tell lite0 from a random network put th
 import numpy as np
 import pytest
 
-from fixtures import claim
-from fixtures.curves import DISCOVERY_LINE_LENGTH, OUTSIDE_DISCOVERY, protocol_ranges
-from probes.protocol import DISCOVERY
-from probes.evidence import bootstrap_ci
-from probes.figures import grouped_bars, image_grid, paired_tuning, polar_tuning
-from probes.tuning import circular_distance, tuning_curves
+from probes.measures.tuning import circular_distance, tuning_curves
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import grouped_bars, image_grid, paired_tuning, polar_tuning
+from probes.stimuli.protocol import DISCOVERY
+from zoom_in_claims import claim
+from zoom_in_claims.curves import DISCOVERY_LINE_LENGTH, OUTSIDE_DISCOVERY, protocol_ranges
 
 NEAR = 10.0
 SOURCE = "Zoom In, Claim 1, argument 3 (synthetic stimuli)"

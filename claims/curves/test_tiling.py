@@ -7,8 +7,8 @@ neighbouring preferred orientations wider than 90 degrees (a quarter turn).
 """
 import numpy as np
 
-from fixtures import claim
-from probes.figures import orientation_wheel
+from probes.records.figures import orientation_wheel
+from zoom_in_claims import claim
 
 MIN_VECTOR_STRENGTH = 0.6
 SELECTIVE = "orientation-selective units"

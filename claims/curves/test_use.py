@@ -1,10 +1,10 @@
 """Curves, argument 6 (use): the units downstream that prefer circles to squares depend on the curve family
 for it.
 
-Readers are chosen by what they answer, never by their weights from the family (probes.circuits.shape_readers):
+Readers are chosen by what they answer, never by their weights from the family (probes.circuits.wiring.shape_readers):
 across the first three later layers that combine channels over a larger field, whatever their stride
-(probes.circuits.downstream_layers), the units (at most 16) whose circle/square contrast on discovery outlines
-(fixtures.curves.READER_DISCOVERY: discovery's stroke and colours) is at least 1/9. Choosing them by their weight
+(probes.circuits.wiring.downstream_layers), the units (at most 16) whose circle/square contrast on discovery outlines
+(zoom_in_claims.curves.READER_DISCOVERY: discovery's stroke and colours) is at least 1/9. Choosing them by their weight
 from the family made the ablation test circular (ablating the family had to lower them; random ablations moved
 them by about -0.006) and left 5 readers. Predictions, on other outlines (READER_CONFIRMATION: other radii, the
 confirmation stroke and colours):
@@ -25,16 +25,17 @@ family's drop over the mean random drop (a capped ratio).
 import numpy as np
 import torch
 
-from probes.protocol import CONFIRMATION
-from fixtures import claim
-from probes.capture import capture, layer_shapes
-from fixtures.curves import READER_RANGES
-from probes.circuits import ablated, expanded_weights, family_readers
-from probes.evidence import MeasurementError, bootstrap_ci, rank_against, rank_interval, z_against
-from probes.figures import against_draws, grouped_bars
-from probes.receptive_field import receptive_field
+from probes.activations.capture import capture, layer_shapes
+from probes.activations.receptive_field import receptive_field
+from probes.circuits.wiring import ablated, expanded_weights, family_readers
+from probes.measures.baselines import other_units, random_unit_sets
+from probes.measures.tuning import centre_responses
+from probes.records.evidence import MeasurementError, bootstrap_ci, rank_against, rank_interval, z_against
+from probes.records.figures import against_draws, grouped_bars
+from probes.stimuli.protocol import CONFIRMATION
 from probes.stimuli.sets import outlines
-from probes.tuning import centre_responses
+from zoom_in_claims import claim
+from zoom_in_claims.curves import READER_RANGES
 
 RANDOM_DRAWS = 100
 READER_CIRCLES = "median circle/square contrast of readers chosen by their responses (a-b)/(a+b)"
@@ -96,7 +97,7 @@ def test_readers_prefer_curved_shapes(model, curve_family, curve_readers, eviden
 
     # The superseded forms: readers chosen by their weights from the family, in the first downstream layer.
     downstream = layers[0]
-    others = [u for u in range(layer_shapes(model)[curve_family.layer][0]) if u not in curve_family.units]
+    others = other_units(layer_shapes(model)[curve_family.layer][0], curve_family.units)
     field = receptive_field(model, downstream)
     channels = capture(model, torch.zeros(1, 3, field.canvas, field.canvas), downstream, center=True)[downstream].shape[1]
     weights = expanded_weights(model, curve_family.layer, downstream, range(channels), size=field.canvas)
@@ -123,10 +124,8 @@ def test_readers_prefer_curved_shapes(model, curve_family, curve_readers, eviden
     intact = responses(circles, readers).mean()
     with ablated(model, curve_family.layer, curve_family.units):
         family_drop = intact - responses(circles, readers).mean()
-    generator = torch.Generator().manual_seed(0)
     random_drops = []
-    for _ in range(RANDOM_DRAWS):
-        chosen = [others[i] for i in torch.randperm(len(others), generator=generator)[:len(curve_family.units)]]
+    for chosen in random_unit_sets(others, len(curve_family.units), RANDOM_DRAWS):
         with ablated(model, curve_family.layer, chosen):
             random_drops.append(intact - responses(circles, readers).mean())
     def readers_figure():

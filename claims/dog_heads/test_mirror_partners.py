@@ -4,7 +4,7 @@ the photograph, far more often than random units of the layer have one.
 Unit A and its atlas partner B are partners when, over dog photographs, A's responses to the mirrors correlate
 with B's responses to the photographs (mirror correlation) at least PARTNER_MIN, and at least ADVANTAGE_MIN more
 than A's and B's plain correlation (so two units that merely ignore facing together do not count). Random units:
-RANDOM units of the layer, each given its best partner on the DISCOVERY half (probes.mirror.best_partners), then
+RANDOM units of the layer, each given its best partner on the DISCOVERY half (probes.photographs.mirror.best_partners), then
 judged like the family on the confirmation half.
 Predictions, fixed before the claim ran on any network:
   fraction of family units with a qualifying partner                   >= 0.75
@@ -12,7 +12,7 @@ Predictions, fixed before the claim ran on any network:
 Intervals (95%, RESAMPLES bootstrap resamples) resample the confirmation dog photographs, each with its mirror,
 recomputing the correlations; the margin also resamples the random units when they are a sample of the layer
 (not when they are all of its other units, as in constructed_facing's four-unit layer).
-History: the facing index of the family (probes.mirror: median over photographs of |r - r_mirror| / (r + r_mirror))
+History: the facing index of the family (probes.photographs.mirror: median over photographs of |r - r_mirror| / (r + r_mirror))
 was first its own prediction ("facing units answer a photograph and its mirror differently, index >= 0.3") and
 was vacuous: it held on the gaussian null twin too (lite0 0.34, null 0.5), plausibly through the asymmetric
 "SAME" padding, which a flip does not commute with. Superseded by the partner structure; still measured
@@ -22,14 +22,15 @@ Measured before the interval verdicts (2026-11-25): HOLDS on lite0's one pair (b
 """
 import numpy as np
 
-from fixtures import claim
-from probes.figures import scatter_panels
-from probes.mirror import (
+from probes.measures.baselines import is_sample, other_units, random_units
+from probes.photographs.mirror import (
     best_partners,
     correlation_matrix,
     facing_index,
     mirror_correlation,
 )
+from probes.records.figures import scatter_panels
+from zoom_in_claims import claim
 
 SOURCE = "Zoom In, 'unioning over cases' (left- and right-facing dog heads, each the other's mirror image)"
 POSITIVE = "constructed_facing"
@@ -81,11 +82,11 @@ def test_facing_units_have_mirror_partners(facing_family, dog_responses, discove
     photos, mirrors = dog_responses.photos[layer], dog_responses.mirrors[layer]
     n = len(photos)
     family_pairs = [(a, facing_family.partners[a]) for a in facing_family.units]
-    others = np.setdiff1d(np.arange(photos.shape[1]), facing_family.units)
-    chosen = np.random.default_rng(0).choice(others, size=min(RANDOM, len(others)), replace=False)
+    others = other_units(photos.shape[1], facing_family.units)
+    chosen = random_units(others, RANDOM)
     partners = best_partners(discovery_dog_responses.photos[layer], discovery_dog_responses.mirrors[layer])
     random_pairs = [(int(a), int(partners[a])) for a in chosen]
-    sampled = len(chosen) if 0 < len(chosen) < len(others) else None  # all other units: nothing to resample
+    sampled = len(chosen) if is_sample(chosen, others) else None  # all other units: nothing to resample
 
     def fractions(idx, picked):
         family = qualifies(photos[idx], mirrors[idx], family_pairs).mean()

@@ -4,7 +4,7 @@ negative weight into the later unit that continues the unit's own pathway.
 For each facing unit A with partner B, its pathway unit A' is the unit of the union layer (the family's union
 units excluded) that is facing-selective (facing index >= 0.3) and whose responses correlate most with A's over
 the dog photographs and their mirrors, chosen on the DISCOVERY half. Reading the summed expanded weights
-(probes/circuits.py) into A': inhibition when w(B -> A') < 0 < w(A -> A'); a facing unit without a pathway unit
+(probes/circuits/wiring.py) into A': inhibition when w(B -> A') < 0 < w(A -> A'); a facing unit without a pathway unit
 counts as not inhibited. Chance: how often w(Y -> A') < 0 < w(X -> A') for an ordered pair (X, Y) of distinct
 units of the facing layer drawn at random, counted exactly over all such pairs (it used to be estimated from 200
 random pairs), averaged over the pathway units found.
@@ -21,10 +21,10 @@ folder).
 """
 import numpy as np
 
-from fixtures import claim
-from probes.circuits import expanded_weights
-from probes.figures import grouped_bars
-from probes.mirror import correlation_matrix, facing_index
+from probes.circuits.wiring import expanded_weights
+from probes.photographs.mirror import correlation_matrix, facing_index
+from probes.records.figures import grouped_bars
+from zoom_in_claims import claim
 
 SOURCE = "Zoom In, 'unioning over cases' (the left and right dog-head pathways inhibit each other)"
 POSITIVE = "constructed_facing"

@@ -5,7 +5,7 @@ of a pair, and answer both facings at once less than the sum of each (XOR-like).
 detector, and the two pathways inhibit each other, so the union behaves like an XOR. Union units were chosen by
 discovery from responses only (dog-selective, facing index <= 0.15, correlated with a pair's summed response,
 on the discovery half); these claims test their weights, and their responses on the confirmation half.
-Reading the weights: the expanded weights (probes/circuits.py) from each facing unit into the union unit, summed
+Reading the weights: the expanded weights (probes/circuits/wiring.py) from each facing unit into the union unit, summed
 over positions, in units of the standard deviation of the weights from every unit of the facing layer; a unit
 reads a pair by the smaller of the two. Controls for each: RANDOM units of the union layer, seeded.
 Predictions, fixed before the claims ran on any network:
@@ -41,11 +41,12 @@ does not show them built from the pair (through a ReLU6 block, as curve_circuits
 """
 import numpy as np
 
-from fixtures import claim
-from probes.circuits import expanded_weights
-from probes.evidence import bootstrap_ci
-from probes.figures import against_draws, scatter_panels
-from probes.mirror import correlation_matrix
+from probes.circuits.wiring import expanded_weights
+from probes.measures.baselines import is_sample, other_units, random_units
+from probes.photographs.mirror import correlation_matrix
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import against_draws, scatter_panels
+from zoom_in_claims import claim
 
 SOURCE = "Zoom In, 'unioning over cases' (InceptionV1 pose-invariant dog head, mixed4b-4c)"
 POSITIVE = "constructed_facing"
@@ -61,11 +62,10 @@ XOR = "median contrast of blend against photograph + mirror"
 XOR_MARGIN = "random units' median contrast minus the family's"
 
 
-def random_units(candidates, count: int = RANDOM) -> tuple[np.ndarray, bool]:
-    """Up to `count` of the candidate units, seeded, and whether they are a sample of them (False: all of them)."""
-    candidates = np.asarray(candidates, dtype=int)
-    chosen = np.sort(np.random.default_rng(0).choice(candidates, size=min(count, len(candidates)), replace=False))
-    return chosen, len(chosen) < len(candidates)
+def sorted_random_units(candidates) -> tuple[np.ndarray, bool]:
+    """RANDOM of the candidate units in order, and whether they are a sample of them (False: all of them)."""
+    chosen = np.sort(random_units(candidates, RANDOM))
+    return chosen, is_sample(chosen, candidates)
 
 
 def pairs_of(facing_family) -> list[tuple[int, int]]:
@@ -175,7 +175,7 @@ def pair_reading(model, facing_family, layer: str, units) -> np.ndarray:
 def test_union_units_read_both_facings(model, facing_family, union_family, dog_responses, evidence, figures):
     family = pair_reading(model, facing_family, union_family.layer, union_family.units)
     width = dog_responses.photos[union_family.layer].shape[1]
-    chosen, sampled = random_units(np.setdiff1d(np.arange(width), union_family.units))
+    chosen, sampled = sorted_random_units(other_units(width, union_family.units))
     evidence.measure(READING, np.median(family), ci=bootstrap_ci(family, np.median), n=len(family))
     if not len(chosen):
         evidence.inconclusive(READING_MARGIN, "the union layer has no unit outside the family to draw")
@@ -215,7 +215,7 @@ def test_union_units_are_xor_like(union_family, dog_responses, evidence, figures
     responses = (dog_responses.photos[layer], dog_responses.mirrors[layer], dog_responses.blends[layer])
     photos = responses[0]
     answering = np.flatnonzero(photos.mean(0) > 0)
-    chosen, sampled = random_units(np.setdiff1d(answering, union_family.units))
+    chosen, sampled = sorted_random_units(np.setdiff1d(answering, union_family.units))
     family, random_ = blend_contrast(responses, union_family.units), blend_contrast(responses, chosen)
     n = len(family)
     figures.add("blend vs photograph + mirror", lambda: scatter_panels(  # a lambda: drawn only for a report

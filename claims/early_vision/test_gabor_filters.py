@@ -27,9 +27,9 @@ filters that InceptionV1's 7 x 7 conv2d0 shows; oriented edges appear only after
 import torch
 from torch import nn
 
-from fixtures import claim
-from probes.evidence import wilson_ci
-from probes.figures import weight_maps
+from probes.records.evidence import wilson_ci
+from probes.records.figures import weight_maps
+from zoom_in_claims import claim
 
 MIN_EDGE_ENERGY = 0.6  # the declared statistic's name says 0.6
 

@@ -22,13 +22,13 @@ the issue "A second feature family and universality" asked edges to be looked fo
 import numpy as np
 import pytest
 
-from fixtures import claim
-from fixtures.data import require_family
-from probes.evidence import bootstrap_ci
-from probes.figures import polar_tuning
-from probes.receptive_field import receptive_field
+from probes.activations.receptive_field import receptive_field
+from probes.measures.tuning import centre_responses, circular_distance, orientation_selectivity
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import polar_tuning
 from probes.stimuli.sets import grating_set
-from probes.tuning import centre_responses, circular_distance, orientation_selectivity
+from zoom_in_claims import claim
+from zoom_in_claims.data import require_family
 
 GREY = (0.5, 0.5, 0.5)
 AXES, PHASES, PERIOD_FRACTION = 12, 4, 0.6

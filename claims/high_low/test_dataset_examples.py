@@ -2,9 +2,9 @@
 fine texture on the side its preferred orientation points to and coarse texture or flat ground on the other.
 
 Photographs: the confirmation half of the image set (odd positions; discovery used the even ones), read in one
-streaming pass (probes/streaming.py). For each unit, the receptive-field crop around its strongest position in
+streaming pass (probes/photographs/streaming.py). For each unit, the receptive-field crop around its strongest position in
 each image; its top 8 crops (one per image) are compared with 200 random crops of the same photographs. The judge
-is independent of the network: local spectral energy (probes/spectral.py), the high-pass energy on the unit's
+is independent of the network: local spectral energy (probes/measures/spectral.py), the high-pass energy on the unit's
 preferred side against the other side, in [-1, 1].
 
 Prediction, fixed before it ran, the statistic of curves.dataset_examples (chance 0.5):
@@ -21,10 +21,11 @@ cleanly (high_low.synthetic_stimuli) but their strongest photographs are not hig
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.figures import image_grid
-from probes.spectral import high_low_score
-from probes.streaming import random_crops, top_examples
+from probes.measures.spectral import high_low_score
+from probes.photographs.images import split_positions
+from probes.photographs.streaming import random_crops, top_examples
+from probes.records.figures import image_grid
+from zoom_in_claims import claim
 
 TOP = 8
 RANDOM = 200
@@ -61,7 +62,7 @@ def units_and_photographs_interval(top: np.ndarray, random: np.ndarray, *, resam
        predictions={"median P(top crop outscores random crop)": ">= 0.65"}, resample="units and photographs")
 def test_top_crops_have_fine_texture_on_the_preferred_side(model, high_low_family, high_low_preferred, high_low_field,
                                                            image_paths, evidence, figures):
-    confirmation = image_paths[1::2]
+    confirmation = [image_paths[i] for i in split_positions(len(image_paths), "confirmation")]
     top = top_examples(model, confirmation, high_low_family.layer, k=TOP, units=high_low_family.units)
     random = random_crops(confirmation, model.preprocessing, top.layer_hw, high_low_field.canvas, RANDOM,
                           torch.Generator().manual_seed(0))

@@ -3,7 +3,7 @@ fine texture on the side the unit's preferred orientation points to and coarse t
 
 Every family unit is visualised RESTARTS = 2 times from independent random initialisations, in one batched
 optimisation (probes/featurevis, as for curves: canvas = the units' receptive-field canvas, 256 steps, lr 0.01,
-seed 0). The judge is independent of the network: local spectral energy (probes/spectral.py) reads, for each
+seed 0). The judge is independent of the network: local spectral energy (probes/measures/spectral.py) reads, for each
 visualisation, the orientation whose side holds the most fine texture against its opposite.
 
 Decision rule, the curves' rule with this family's judge, written before it ran (chance: 0.25):
@@ -20,12 +20,12 @@ high-low boundaries.
 import numpy as np
 import pytest
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
 from probes.featurevis import render, unit
-from probes.figures import image_grid
-from probes.spectral import high_low_score, read_orientation
-from probes.tuning import circular_distance
+from probes.measures.spectral import high_low_score, read_orientation
+from probes.measures.tuning import circular_distance
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import image_grid
+from zoom_in_claims import claim
 
 STEPS, LR, SEED, RESTARTS = 256, 0.01, 0, 2
 WITHIN = 45.0

@@ -1,24 +1,24 @@
 """High-low frequency detectors, joint tuning: as a high-low boundary rotates, the most active unit of the
 family moves through the family in orientation order.
 
-The statistic of curves.joint_tuning (probes.tuning.joint_tuning), on the confirmation boundaries (72
+The statistic of curves.joint_tuning (probes.measures.tuning.joint_tuning), on the confirmation boundaries (72
 orientations): responses normalised per unit by its peak over the sweep; the winner's pre-registered orientation
 compared with the boundary's over the stimuli the family answers at all. Predictions:
   fraction of the sweep that leaves the family silent                <= 0.5
   fraction of responsive stimuli whose winner is within 45 degrees  >= 0.75   (a random winner: 0.25)
 Intervals resample the stimuli of the sweep (each stimulus is one trial of the fixed family): the silent fraction
 over every stimulus, with each unit's normalisation kept at its peak over the whole sweep; the within-45 fraction
-over the responsive stimuli. The boundaries are drawn at the family's preferred periods (fixtures/high_low.py:
+over the responsive stimuli. The boundaries are drawn at the family's preferred periods (zoom_in_claims/high_low.py:
 the atlas's, else measured on discovery stimuli); if the whole sweep still leaves the family silent, both
 predictions are inconclusive (stimuli the family does not answer cannot refute it).
 """
 import numpy as np
 
-from fixtures import claim
-from fixtures.high_low import SILENT, record_periods, silent
-from probes.evidence import bootstrap_ci, bootstrap_over
-from probes.figures import joint_tuning_plot
-from probes.tuning import joint_tuning
+from probes.measures.tuning import joint_tuning
+from probes.records.evidence import bootstrap_ci, bootstrap_over
+from probes.records.figures import joint_tuning_plot
+from zoom_in_claims import claim
+from zoom_in_claims.high_low import SILENT, record_periods, silent
 
 
 @claim("high_low.joint_tuning", "Rotating a high-low boundary moves the argmax unit through the family in "

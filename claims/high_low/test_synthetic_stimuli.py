@@ -1,8 +1,8 @@
 """High-low frequency detectors, synthetic stimuli: family units answer fine texture on one side of a boundary
 and coarse texture on the other, and not the parts of that stimulus alone.
 
-Stimuli are the confirmation set (fixtures/high_low.py: the fine and coarse periods the family prefers, from the
-atlas or measured on discovery stimuli; probes/protocol.py: contrast 0.6, 72 orientations; discovery used periods
+Stimuli are the confirmation set (zoom_in_claims/high_low.py: the fine and coarse periods the family prefers, from the
+atlas or measured on discovery stimuli; probes/stimuli/protocol.py: contrast 0.6, 72 orientations; discovery used periods
 0.1 and 0.5 receptive fields, contrast 0.8 and 36 orientations), grey, centred on the unit. Each unit's preferred
 orientation is the one the atlas pre-registered; a = "at preferred", its best response within 10 degrees of it.
 Three claims, each predicting the median over units of the contrast (a - b) / (a + b), in [-1, 1]:
@@ -34,11 +34,11 @@ still a boundary rather than a texture spread over the field, so textures rightl
 """
 import numpy as np
 
-from fixtures import claim
-from fixtures.high_low import SILENT, silent
-from probes.evidence import bootstrap_ci
-from probes.figures import grouped_bars, polar_tuning
-from probes.tuning import circular_distance
+from probes.measures.tuning import circular_distance
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import grouped_bars, polar_tuning
+from zoom_in_claims import claim
+from zoom_in_claims.high_low import SILENT, silent
 
 NEAR = 10.0
 SOURCE = "Early Vision (mixed3a high-low frequency detectors); Zoom In, 'all seven arguments ... with some tweaking'"

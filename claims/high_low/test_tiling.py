@@ -5,7 +5,7 @@ selective there count (vector strength >= 0.5, discovery's own floor for this fa
   orientation-selective units                                  >= 5
   largest gap between preferred orientations (degrees)         <= 90   (no selective unit, or one: 360)
 Both are exact readings of the family's tuning on the fixed stimulus set (resample "exact": no interval). The
-boundaries are drawn at the family's preferred periods (fixtures/high_low.py); a family silent on all of them
+boundaries are drawn at the family's preferred periods (zoom_in_claims/high_low.py); a family silent on all of them
 leaves both predictions inconclusive.
 
 Measured on EfficientNet-Lite0 (family of 12 at blocks.5.depthwise) before the conversion: REFUTED, all 12 units
@@ -15,9 +15,9 @@ units; a fraction or a margin over the null twin is to be chosen on the controls
 """
 import numpy as np
 
-from fixtures import claim
-from fixtures.high_low import SILENT, record_periods, silent
-from probes.figures import orientation_wheel
+from probes.records.figures import orientation_wheel
+from zoom_in_claims import claim
+from zoom_in_claims.high_low import SILENT, record_periods, silent
 
 MIN_VECTOR_STRENGTH = 0.5
 

@@ -7,7 +7,7 @@ NOT RUN here (no weights). On other models the family and its concepts come from
 `python -m probes.discover polysemantic` on the discovery half (lite0: 177 of 1152 units of blocks.15.expand).
 On the confirmation half (one photograph per class, so other classes than discovery saw):
   a named concept drives a unit when its photographs' mean peak response is at least DRIVE (2) times the unit's
-  mean over all confirmation photographs (probes.semantics.drives); a unit is testable when each of its concepts
+  mean over all confirmation photographs (probes.photographs.semantics.drives); a unit is testable when each of its concepts
   has a confirmation photograph, confirmed when every one of them drives it.
   Random units: RANDOM units of the layer outside the family, each given a family unit's concepts (in turn).
 Predictions, fixed before the claim ran on any network:
@@ -28,11 +28,12 @@ import numpy as np
 import pytest
 import torch
 
-from fixtures import claim
-from fixtures.data import require_family
-from probes.figures import image_grid
-from probes.mirror import peak_responses
-from probes.semantics import drives, drives_each, has_photographs_of, photos_of
+from probes.measures.baselines import is_sample, other_units, random_units
+from probes.photographs.mirror import peak_responses
+from probes.photographs.semantics import drives, drives_each, has_photographs_of, photos_of
+from probes.records.figures import image_grid
+from zoom_in_claims import claim
+from zoom_in_claims.data import require_family
 
 SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55: cat faces, fronts of cars, cat legs)"
 POSITIVE = "constructed_concepts"
@@ -75,8 +76,8 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
     if not testable:
         pytest.skip(f"none of the {len(named)} named units' concepts all have confirmation photographs among "
                     f"{len(half)}; point --images at more classes")
-    others = np.setdiff1d(np.arange(responses.shape[1]), family.units)
-    chosen = np.random.default_rng(0).choice(others, size=min(RANDOM, len(others)), replace=False)
+    others = other_units(responses.shape[1], family.units)
+    chosen = random_units(others, RANDOM)
     family_ok = confirmed(testable)
     random_ok = confirmed([(int(u), testable[k % len(testable)][1]) for k, u in enumerate(chosen)])
 
@@ -87,7 +88,7 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
     owner = np.array([k for k, (_, named_concepts) in enumerate(assigned) for _ in named_concepts], dtype=int)
     pair_responses = responses[:, [unit for unit, named_concepts in assigned for _ in named_concepts]]
     pair_shows = shows[:, [distinct.index(c) for _, named_concepts in assigned for c in named_concepts]]
-    sampled = len(chosen) if 0 < len(chosen) < len(others) else None  # all other units: nothing to resample
+    sampled = len(chosen) if is_sample(chosen, others) else None  # all other units: nothing to resample
 
     def fractions(idx, picked=None) -> tuple[float, float, float]:
         inside = pair_shows[idx]

@@ -2,7 +2,7 @@
 stated fraction of units answer two or more unrelated concepts, each reliably.
 
 Zoom In: "polysemantic neurons respond to multiple unrelated inputs" (InceptionV1 mixed4e:55: cat faces, fronts
-of cars, cat legs). Meaning comes from WordNet (probes/wordnet.py, probes/semantics.py), never from the network.
+of cars, cat legs). Meaning comes from WordNet (probes/photographs/wordnet.py, probes/photographs/semantics.py), never from the network.
 The layer: the atlas's late_layers[0] (lite: blocks.15.expand). Each unit's top 10 photographs by peak
 response.
   coherence  on the confirmation half: a unit is coherent when the mean pairwise WordNet similarity of its top
@@ -34,12 +34,10 @@ sharpen with --images pointing at an ImageNet validation folder (50 per class).
 """
 import numpy as np
 
-from fixtures import claim
-from fixtures.models import calibration_photographs
-from probes.figures import grouped_bars, image_grid
-from probes.mirror import peak_responses
-from probes.null_model import null_twin
-from probes.semantics import (
+from probes.measures.baselines import random_units
+from probes.models.null_model import null_twin
+from probes.photographs.mirror import peak_responses
+from probes.photographs.semantics import (
     DRIVE,
     TOP_K,
     chance_coherence,
@@ -51,13 +49,16 @@ from probes.semantics import (
     top_concepts,
     top_photographs,
 )
+from probes.records.figures import grouped_bars, image_grid
+from zoom_in_claims import claim
+from zoom_in_claims.models import calibration_photographs
 
 DRAWS = 2
 SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55)"
 POSITIVE = "constructed_concepts"
 MIN_IMAGES = 200
 RESAMPLES = 200
-CHANCE_SETS = 200  # random sets of TOP_K photographs behind the chance ceiling, as probes.semantics.chance_coherence
+CHANCE_SETS = 200  # random sets of TOP_K photographs behind the chance ceiling, as probes.photographs.semantics.chance_coherence
 
 COHERENT = "fraction of units with coherent top photographs"
 COHERENT_MARGIN = "fraction minus the random twins' largest"
@@ -72,7 +73,7 @@ def percentiles(values: np.ndarray) -> list[tuple[float, float] | None]:
 
 def mean_similarity(similarity: np.ndarray, sets: np.ndarray) -> np.ndarray:
     """(M,): for M sets of photographs (M, k), the mean pairwise similarity of their classes, as
-    probes.semantics.coherence, over pairs of two different photographs (a resample may hold one twice)."""
+    probes.photographs.semantics.coherence, over pairs of two different photographs (a resample may hold one twice)."""
     first, second = np.triu_indices(sets.shape[1], 1)
     a, b = sets[:, first], sets[:, second]
     distinct = a != b
@@ -84,7 +85,7 @@ def mean_similarity(similarity: np.ndarray, sets: np.ndarray) -> np.ndarray:
 def top_slots(order: np.ndarray, counts: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """(C, k): the photographs filling each unit's k top slots in a resample that holds photograph i counts[i]
     times (a photograph drawn twice fills two slots), given each unit's photographs from strongest to weakest
-    (N, C), ties in index order as probes.semantics.top_photographs breaks them. With every count 1 it is
+    (N, C), ties in index order as probes.photographs.semantics.top_photographs breaks them. With every count 1 it is
     top_photographs."""
     for depth in (min(len(order), 4 * k), len(order)):  # the first 4k photographs nearly always hold k draws
         head = order[:depth]
@@ -128,7 +129,7 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
                 "than 95% of random sets, in the network and in random-weight twins (the claim: >= 0.5, and 0.1 above "
                 "the twins).")
     answering = np.flatnonzero(networks[0].max(0) > 0)
-    for unit in np.random.default_rng(0).choice(answering, size=min(4, len(answering)), replace=False).tolist():
+    for unit in random_units(answering, 4).tolist():
         top = top_photographs(networks[0][:, [unit]])[0]
         score = coherence([wnids[i] for i in top], wordnet)
         figures.add(f"top photographs of unit {unit}", lambda top=top: image_grid(

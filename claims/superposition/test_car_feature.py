@@ -7,10 +7,10 @@ the confirmation half of the shared sample). Layers: the atlas's late_layers (li
 Purity: the fraction of a unit's top 10 photographs that show the concept.
 Predictions, fixed before the claim ran on any network:
   pure in L          the L unit purest on the discovery half has purity >= 0.6 on the confirmation half
-  decodable in L+1   a logistic readout of all L+1 units (probes/decoding.py), fitted on the discovery half,
+  decodable in L+1   a logistic readout of all L+1 units (probes/measures/decoding.py), fitted on the discovery half,
                      reaches AUC >= 0.9 on the confirmation half, and >= 0.2 above the 95th percentile of the
                      same procedure on shuffled labels (SHUFFLES readouts fitted to shuffled training labels and
-                     judged on shuffled test labels, as probes.decoding.shuffled_auc)
+                     judged on shuffled test labels, as probes.measures.decoding.shuffled_auc)
   alone in none      the L+1 unit purest on the discovery half has purity <= 0.5 on the confirmation half
   spread             of the readout's 5 largest positive weights, the fraction of units with purity < 0.5 (selective
                      for something else) on the confirmation half >= 0.6
@@ -27,11 +27,11 @@ vehicle photographs: run it with --images an ImageNet validation folder to sharp
 """
 import numpy as np
 
-from fixtures import claim
-from probes.decoding import LogisticReadout, auc
-from probes.figures import against_draws, scatter
-from probes.semantics import purity
-from probes.wordnet import MOTOR_VEHICLE
+from probes.measures.decoding import LogisticReadout, auc
+from probes.photographs.semantics import purity
+from probes.photographs.wordnet import MOTOR_VEHICLE
+from probes.records.figures import against_draws, scatter
+from zoom_in_claims import claim
 
 SOURCE = "Zoom In, 'superposition' (InceptionV1 mixed4c car feature spread over mixed4d)"
 POSITIVE = "constructed_concepts"
@@ -49,7 +49,7 @@ OLD_MARGIN = "AUC above shuffled labels' 95th percentile (judged on the true tes
 
 
 def shuffled_readouts(train_x, train_y, test_x, test_y, *, shuffles: int = SHUFFLES, seed: int = 0):
-    """The readouts of probes.decoding.shuffled_auc, kept: (scores (shuffles, N), shuffled test labels (shuffles,
+    """The readouts of probes.measures.decoding.shuffled_auc, kept: (scores (shuffles, N), shuffled test labels (shuffles,
     N)), drawn in its order (training labels, then test labels, per readout), so one set of fits serves both the
     current baseline (shuffled test labels) and the superseded one (the true test labels)."""
     rng = np.random.default_rng(seed)
@@ -61,7 +61,7 @@ def shuffled_readouts(train_x, train_y, test_x, test_y, *, shuffles: int = SHUFF
 
 
 def defined_auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """AUC, NaN when one class is absent (probes.decoding.auc says 0.5 then: a substitute, not a measurement)."""
+    """AUC, NaN when one class is absent (probes.measures.decoding.auc says 0.5 then: a substitute, not a measurement)."""
     labels = labels.astype(bool)
     return auc(scores, labels) if 0 < labels.sum() < len(labels) else np.nan
 

@@ -4,7 +4,7 @@ thresholds, and it is there again on data the screen never used.
 Each model's curve family was discovered independently (`python -m probes.discover curves --model NAME`, the
 thresholds of probes/discover/curves.py) on the discovery stimuli and the discovery half of the photographs.
 Here the same screen, same thresholds, re-runs on the family's layer with the confirmation stimuli (other radii,
-stroke, colours: probes/protocol.py) and the confirmation half of the photographs.
+stroke, colours: probes/stimuli/protocol.py) and the confirmation half of the photographs.
 Predictions, fixed before lite1 and lite2 were screened (the screen's MIN_FAMILY and MAX_GAP,
 written out so that the registered predictions do not move with the screen):
   qualifying units in the family's layer                        >= 5     exact: the screen's count
@@ -18,13 +18,13 @@ Null twin: nothing qualifies on random weights. Positive control: constructed_cu
 """
 import numpy as np
 
-from fixtures import claim
-from fixtures.data import require_family
 from probes.discover.curves import MIN_FAMILY, screen_layer
-from probes.evidence import bootstrap_ci
-from probes.figures import orientation_wheel
-from probes.images import split
-from probes.protocol import CONFIRMATION
+from probes.photographs.images import split
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import orientation_wheel
+from probes.stimuli.protocol import CONFIRMATION
+from zoom_in_claims import claim
+from zoom_in_claims.data import require_family
 
 PHOTOGRAPHS = 500
 

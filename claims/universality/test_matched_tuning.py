@@ -1,6 +1,6 @@
 """Universality, matched tuning: a curve unit and its best match in another network are tuned alike.
 
-Each reference family unit's best match (probes/universality.py, as in test_unit_matching.py); their tuning
+Each reference family unit's best match (probes/measures/universality.py, as in test_unit_matching.py); their tuning
 curves over the 72 confirmation orientations (mean over the two radii, centre responses at each network's own
 receptive field) are compared by Pearson correlation (a unit silent to every curve is tuned like nothing: 0).
 Predictions:
@@ -17,15 +17,14 @@ ran, measures what training adds; the floor stays a prediction.
 Null twin: refuted. Positive control: constructed_curves_twin against constructed_curves (identical tuning).
 """
 import numpy as np
-import torch
 
-from fixtures import claim
-from fixtures.universality import streamed_profiles
-from probes.evidence import bootstrap_ci, bootstrap_over
-from probes.figures import paired_tuning
-from fixtures.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
-from probes.null_model import null_twin
-from probes.universality import best_matches
+from probes.measures.universality import best_matches, streamed_profiles
+from probes.models.null_model import null_twin
+from probes.photographs.images import split
+from probes.records.evidence import bootstrap_ci, bootstrap_over
+from probes.records.figures import paired_tuning
+from zoom_in_claims import claim
+from zoom_in_claims.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
 
 DRAWS = 3
 
@@ -68,7 +67,7 @@ def test_matched_units_are_tuned_alike(model, compared, images, evidence, figure
     evidence.measure("median tuning correlation with the best match", median,
                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))
     calibration = images.images[0:2 * CALIBRATION:2]  # the discovery half's first photographs, as every null twin's
-    held_out = images.images[torch.arange(1, len(images), 2)]  # the photographs `compared` profiled
+    held_out = split(images, "confirmation").images  # the photographs `compared` profiled
     twins = np.array([matched_correlations(reference, streamed_profiles(null_twin(model, seed=seed, images=calibration), other.family,
                                                                         held_out))
                       for seed in range(1, DRAWS + 1)])  # (DRAWS, reference units), units in the same order

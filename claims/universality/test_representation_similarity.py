@@ -1,7 +1,7 @@
 """Universality, whole layers: the curve families' layers of two networks represent the photographs alike,
 more than either resembles a network with the same architecture and random weights.
 
-Debiased linear CKA (unbiased HSIC; probes/universality.py) between the two layers' responses, averaged over
+Debiased linear CKA (unbiased HSIC; probes/measures/universality.py) between the two layers' responses, averaged over
 positions, on the confirmation photographs, each network seeing them at its own input size (224 px for lite0,
 299 px for Inception-v3): invariant to any rotation and scaling of the units, so it needs no matching and no equal
 widths. The baseline: the same measure between the reference and each of DRAWS = 5 random-weight twins of the
@@ -32,12 +32,13 @@ registry's amendments.
 import numpy as np
 import torch
 
-from fixtures import claim
-from probes.capture import capture
-from probes.figures import against_draws
-from fixtures.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
-from probes.null_model import null_twin
-from probes.universality import debiased_cka, distinct_rows, linear_cka, spatial_summaries
+from probes.activations.capture import capture
+from probes.measures.universality import debiased_cka, distinct_rows, linear_cka, spatial_summaries
+from probes.models.null_model import null_twin
+from probes.photographs.images import split
+from probes.records.figures import against_draws
+from zoom_in_claims import claim
+from zoom_in_claims.models import CALIBRATION_PHOTOGRAPHS as CALIBRATION
 
 RESAMPLES, DRAWS = 200, 5
 
@@ -61,7 +62,7 @@ def percentile_interval(values: list[float]) -> tuple[float, float]:
 def test_family_layers_are_similar(model, compared, images, evidence, figures):
     reference, other = compared
     calibration = images.images[0:2 * CALIBRATION:2]  # the discovery half's first photographs, as every null twin's
-    held_out = images.images[torch.arange(1, len(images), 2)]  # the photographs `compared` pooled over
+    held_out = split(images, "confirmation").images  # the photographs `compared` pooled over
     baselines = [pooled_means(null_twin(model, seed=seed, images=calibration), other.family.layer, held_out).double()
                  for seed in range(1, DRAWS + 1)]
     x, y = reference.pooled.double(), other.pooled.double()

@@ -1,7 +1,7 @@
 """Universality, matching units: each curve unit of the reference network has a counterpart in the other
 network, a curve unit at a nearby orientation, found without being told where to look.
 
-Matching (Li et al. 2016, "Convergent Learning"; probes/universality.py): every unit of a family's layer gets a
+Matching (Li et al. 2016, "Convergent Learning"; probes/measures/universality.py): every unit of a family's layer gets a
 response profile, its centre responses to the confirmation curves (72 orientations, 2 radii, rendered at its
 own receptive field) and its largest response on each confirmation photograph (the same photographs in both
 networks), each part standardised. Each reference family unit's best match is the unit of the other network's
@@ -20,11 +20,12 @@ constructed_curves (the same circuit, units in another order): every unit finds 
 """
 import numpy as np
 
-from fixtures import claim
-from probes.evidence import bootstrap_ci
-from probes.figures import scatter
-from probes.tuning import circular_distance
-from probes.universality import best_matches
+from probes.measures.baselines import other_units, random_units
+from probes.measures.tuning import circular_distance
+from probes.measures.universality import best_matches
+from probes.records.evidence import bootstrap_ci
+from probes.records.figures import scatter
+from zoom_in_claims import claim
 
 WITHIN, RANDOM, RESAMPLES = 45.0, 100, 2000
 
@@ -74,12 +75,12 @@ def test_curve_units_have_counterparts(compared, evidence, figures):
                     n=len(matches.correlation))
     evidence.measure("fraction of family units matched to a family unit within 45 degrees", float(hits.mean()),
                      ci=bootstrap_ci(hits, np.mean), n=len(hits))
-    candidates = [u for u in range(reference.profiles.shape[1]) if u not in reference.family.units]
+    candidates = other_units(reference.profiles.shape[1], reference.family.units)
     if not candidates:
         evidence.inconclusive("hit rate minus random units' rate", "every unit of the reference's layer is in its "
                               "family: no random units to compare with")
         return
-    drawn = np.random.default_rng(0).choice(candidates, size=min(RANDOM, len(candidates)), replace=False)
+    drawn = random_units(candidates, RANDOM)
     random_hits = np.array([int(b) in family for b in best_matches(reference.profiles, other.profiles, drawn).best],
                            dtype=float)
     evidence.record("random units whose best match is a family unit", float(random_hits.mean()),

@@ -10,22 +10,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from probes.atlas import Atlas
-
-PLANTED: dict[str, Atlas] = {}
+from probes.records.atlas import Atlas
+from probes.zoo import ZooEntry, register
 
 
 def register_control(name: str, summary: str, load: Callable, atlas: Atlas, *,
                      weights: str = "hand-set (no file)") -> None:
-    """Make a constructed network a zoo model (``--model NAME``) with its planted atlas."""
-    from probes.models.zoo import ZooEntry, register
-
-    PLANTED[name] = atlas
-    register(ZooEntry(name=name, summary=summary, load=load, weights_status=lambda: weights))
-
-
-def planted_atlas(model_name: str) -> Atlas | None:
-    """The ground-truth atlas of a constructed network, or None for any other model."""
-    from probes.models import catalogue  # noqa: F401  (registers the constructed networks)
-
-    return PLANTED.get(model_name)
+    """Make a constructed network a zoo model (``--model NAME``) carrying its planted atlas
+    (``probes.models.planted_atlas(NAME)``)."""
+    register(ZooEntry(name=name, summary=summary, load=load, weights_status=lambda: weights, planted=atlas))

@@ -4,7 +4,7 @@ on top of a trained classifier: the positive control of the polysemantic and sup
 A concept such as "dog" cannot be hand-set from pixels, so the planted layers read the class probabilities of
 EfficientNet-Lite0 (its real weights; the softmax over its 1000 logits, in the standard ImageNet class order) and
 sum them over hand-typed lists of ImageNet class indices, one list per concept. The lists were typed from the
-ImageNet class list, not computed from WordNet: the judges (probes.wordnet, probes.semantics) decide which
+ImageNet class list, not computed from WordNet: the judges (probes.photographs.wordnet, probes.photographs.semantics) decide which
 photographs show a concept from the WordNet hierarchy, and nothing of theirs is imported or copied here, so the
 two definitions of a concept agree only as far as two people's would (our "motor vehicle" includes the motor
 scooter, which WordNet files elsewhere, and leaves out the amphibian and the snowplow). Each pure concept is one
@@ -55,9 +55,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from probes.atlas import Atlas, Family, Provenance
 from probes.constructed import register_control
-from probes.models.zoo import ImageModel, Layer, Model
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.zoo import ImageModel, Layer, Model
 
 NAME = "constructed_concepts"
 CLASSES = 1000
@@ -157,9 +157,9 @@ def planted_atlas(name: str = NAME, where: str = "probes/constructed/concepts.py
 
 
 def build(name: str, wiring: Wiring, where: str) -> Model:
-    from probes.models.zoo import load_model
+    from probes.models.efficientnet_lite import load as load_lite  # not the catalogue: it imports this module
 
-    base = load_model("efficientnet_lite0")
+    base = load_lite("efficientnet_lite0", True)
     network = ConstructedConcepts(base.module.network, wiring).eval()
     layers = {layer: Layer(layer, getattr(network, layer), getattr(network, f"{layer}_act"))
               for layer in ("concepts", "mixed")}

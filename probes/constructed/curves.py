@@ -38,7 +38,7 @@ Ground truth (the planted atlas): family "curves" = curves:0-15 with orientation
 shapes:0-2; "squares" = shapes:3-5; "edges" = edges:0-15 (direction 22.5k); "lines" = edges:16-23.
 
 Why its judges cannot see it through shared code: this module imports no instrument (no probes.stimuli,
-probes.arc_reading, probes.tuning, ...). Its arcs are parameterised by curvature and arc length from the apex
+probes.circuits.arc_reading, probes.measures.tuning, ...). Its arcs are parameterised by curvature and arc length from the apex
 (the stimuli use a centre, a radius and an angular span), painted with a cone-shaped stroke on the kernel grid,
 and matched to line detectors with a raised-cosine tuning; its first-layer kernels are Gabor patches and box
 differences of 11 px (the early-vision judges' templates are derivatives of Gaussians). What is shared is only
@@ -55,10 +55,10 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch import nn
 
-from probes.atlas import Atlas, Family, Provenance
 from probes.constructed import register_control
 from probes.constructed.drawing import box_centre_surround, cosine_tuning, even_gabor, odd_gabor, stroke
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_curves"
 INPUT_SIZE = 112

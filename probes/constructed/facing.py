@@ -19,7 +19,7 @@ description of its case, with its own input and profile, so they are mirror part
                 brighter" said the other way round.
 Each is normalised so that a picture dark on one half and bright on the other gives the same response (4).
 
-Not built from any instrument of this suite (probes.mirror, probes.discover.facing, the claims): no import, no
+Not built from any instrument of this suite (probes.photographs.mirror, probes.discover.facing, the claims): no import, no
 shared constant. RGB in [0, 1] at 96 px; every layer is a convolution and a ReLU.
 
   parts    8x8 at stride 8 -> 12 x 12: unit 0 luminance, unit 1 darkness
@@ -44,9 +44,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from probes.atlas import Atlas, Family, Provenance
 from probes.constructed import register_control
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_facing"
 INPUT_SIZE = 96

@@ -33,7 +33,7 @@ from probes.constructed import register_control
 from probes.constructed.high_low import (BRIGHT, DIRECTIONS, FAMILY, FINE, OPPONENT_0_90,
                                          OPPONENT_45_135, SIDES, ConstructedHighLow, family_readout, load_network,
                                          planted_atlas)
-from probes.models.zoo import Model
+from probes.zoo import Model
 
 NAME = "constructed_high_low_any_edge"
 

@@ -6,10 +6,10 @@ Curve Detectors; Curve Circuits: a curve unit adds up line detectors whose orien
 along the arc, and is inhibited by the same detectors along the opposing curve), not a copy of
 `constructed_curves` (probes/constructed/curves.py) with its units relabelled: linear CKA and profile matching
 are blind to a permutation, so a permuted copy would pass them whatever they measure. Nothing here is imported
-from, or copied out of, that network or any instrument of the suite (probes.stimuli, probes.tuning, ...).
+from, or copied out of, that network or any instrument of the suite (probes.stimuli, probes.measures.tuning, ...).
 
 How this network differs from `constructed_curves` (which the claims compare it with under --model and
---controls: `fixtures/universality.py` maps this network to that reference):
+--controls: `zoom_in_claims/universality.py` maps this network to that reference):
 
                          constructed_curves                    this network
   input                  112 px, luminance = mean of RGB       128 px, luminance = Rec. 601 luma
@@ -61,7 +61,7 @@ the random twins' largest (universality.matched_tuning, >= 0.2) was 0.21; with 2
 the interval [0.19, 0.47] (INCONCLUSIVE); with 36 every 10 degrees the correlations are 0.92-0.99.
 
 Why a judge cannot see the answer through shared code: the claims present curves drawn by probes.stimuli at
-the receptive field probes.receptive_field measures and compare both networks' responses; this network's arcs
+the receptive field probes.activations.receptive_field measures and compare both networks' responses; this network's arcs
 are an analytic distance field with their own radii (0.2-0.55 of the field), span (140 degrees) and tube
 width, read from Gabor bars of another profile at another stride, so the instrument's rendering of an arc, its
 radii and its stroke never enter the weights.
@@ -84,9 +84,9 @@ import math
 import torch
 from torch import nn
 
-from probes.atlas import Atlas, Family, Provenance
 from probes.constructed import register_control
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 NAME = "constructed_curves_twin"
 NEAR_MISS = "constructed_curves_twin_straightened"

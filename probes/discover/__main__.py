@@ -13,30 +13,25 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
-import os
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from probes.addressing import UnknownNameError
-from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, load_model
+from probes.defaults import DEFAULT_MODEL, image_folder
+from probes.models import WeightsIntegrityError, WeightsUnavailable, load_model
 
-REPO = Path(__file__).resolve().parents[2]
 SCREENS = {"curves": "probes.discover.curves", "high_low": "probes.discover.high_low",  # family -> its screen
            "edges": "probes.discover.edges", "facing": "probes.discover.facing",
            "polysemantic": "probes.discover.polysemantic"}
-
-
-def default_images() -> Path:
-    return Path(os.environ.get("ZOOM_IN_IMAGES", REPO.parent / "shared" / "data" / "imagenet-samples"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m probes.discover", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("family", choices=sorted(SCREENS), help="which family to screen for")
-    parser.add_argument("--model", default="efficientnet_lite0", help="zoo name or package.module:factory")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="zoo name or package.module:factory")
     parser.add_argument("--atlas", type=Path, help="atlas file to write (default: atlases/<model>.json)")
     parser.add_argument("--images", type=Path, default=None, help="natural image folder (default: $ZOOM_IN_IMAGES)")
     parser.add_argument("--layers", nargs="*", help="layers to screen (default: every spatial layer whose receptive "
@@ -51,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-images", type=int, default=500, help="natural images used for the drive criterion")
     args = parser.parse_args(argv)
 
-    from probes.atlas import Atlas, Family, Provenance, default_atlas_path
+    from probes.records.atlas import Atlas, Family, Provenance, default_atlas_path
     from probes.discover import screening
-    from probes.images import load_image_folder, split
+    from probes.photographs.images import load_image_folder, split
 
     family_screen = importlib.import_module(SCREENS[args.family])
     choose_family = getattr(family_screen, "choose_family", screening.choose_family)
@@ -72,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UnknownNameError, WeightsUnavailable, WeightsIntegrityError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    folder = args.images or default_images()
+    folder = image_folder(args.images)
     natural = split(load_image_folder(folder, model.preprocessing), "discovery")
     natural = natural.subset(range(min(args.max_images, len(natural))))
 
@@ -124,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_families(args, argv, model, natural, folder, atlas_path, screen) -> int:
-    from probes.atlas import Atlas, Provenance
+    from probes.records.atlas import Atlas, Provenance
 
     command = f"python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}"
 
@@ -156,7 +151,7 @@ def _write_families(args, argv, model, natural, folder, atlas_path, screen) -> i
 
 def with_receptive_field(model, family):
     """The family with its layer's receptive field and stride in input pixels, for tables across networks."""
-    from probes.receptive_field import receptive_field
+    from probes.activations.receptive_field import receptive_field
 
     field = receptive_field(model, family.layer)
     clipped = {"clipped": True} if field.clipped else {}

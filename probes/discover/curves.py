@@ -22,22 +22,20 @@ from dataclasses import dataclass
 
 import torch
 
+from probes.activations.receptive_field import receptive_field
 from probes.discover.screening import (  # noqa: F401  (re-exported: one place per family)
     MAX_GAP, MIN_DRIVE, MIN_FAMILY, LayerScreen, candidate_layers, choose_family, divide_drive_by_natural,
     layers_at_stride)
-from probes.models.zoo import Model
-from probes.receptive_field import receptive_field
+from probes.measures.tuning import TuningCurve, centre_responses, circular_distance
+from probes.records.timing import timed
+from probes.stimuli.protocol import DISCOVERY  # the discovery stimuli; confirmation uses other radii, widths, colours
 from probes.stimuli.sets import curve_set, line_set
-from probes.timing import timed
-from probes.tuning import TuningCurve, centre_responses, circular_distance
+from probes.zoo import Model
 
 MIN_VECTOR_STRENGTH = 0.6
 MAX_RADIUS_DRIFT = 30.0  # degrees
 MIN_CURVE_LINE_RATIO = 2.0
 
-# The discovery stimulus set; confirmation claims use other radii, widths and colours.
-DISCOVERY = dict(orientations=36, radius_fractions=(0.2, 0.3, 0.4), width_fraction=0.04,
-                 foreground=(0.0, 0.0, 0.0), background=(1.0, 1.0, 1.0), span=120.0)
 CRITERIA = "vector strength, radius stability, curve/line ratio, natural drive"
 
 

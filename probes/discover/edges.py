@@ -19,19 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from probes.activations.receptive_field import receptive_field
 from probes.discover.screening import MIN_DRIVE, MIN_FAMILY, LayerScreen, divide_drive_by_natural
-from probes.models.zoo import Model
-from probes.receptive_field import receptive_field
+from probes.measures.tuning import TuningCurve, centre_responses, orientation_selectivity
+from probes.records.timing import timed
+from probes.stimuli.protocol import EDGES_DISCOVERY as DISCOVERY
 from probes.stimuli.sets import luminance_edge
-from probes.timing import timed
-from probes.tuning import TuningCurve, centre_responses, orientation_selectivity
+from probes.zoo import Model
 
 MIN_SELECTIVITY = 0.5
 MAX_AXIS_GAP = 67.5  # degrees of axis, half the other families' MAX_GAP of direction
 MIN_FIELD = 1
 EARLIEST = True  # the CLI stops at the first layer holding a family
 GREY = (0.5, 0.5, 0.5)
-DISCOVERY = dict(orientations=36, contrast=0.8)
 CRITERIA = "orientation selectivity of brightness-step tuning, natural drive; earliest layer with a family"
 
 

@@ -3,7 +3,7 @@
 On the dog photographs (WordNet: below n02084071) of the discovery half and their mirror images:
   facing pair   two units of one layer, dog-selective (mean peak response on dog photographs at least DOG_RATIO
                 times that on the other discovery photographs), each facing-selective (facing index at least
-                FACING_MIN), one the other's best mirror partner (probes.mirror.best_partners) with a mirror
+                FACING_MIN), one the other's best mirror partner (probes.photographs.mirror.best_partners) with a mirror
                 correlation of at least PARTNER_MIN and an advantage over their plain correlation of at least
                 ADVANTAGE_MIN. Every layer that can hold a pair is screened, whatever its stride (an activation
                 and at least two units, `candidate_layers`): dog heads are late features in InceptionV1, but a
@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from probes.mirror import (best_partners, correlation_matrix, facing_index, mirror_correlation, mirrored,
+from probes.photographs.mirror import (best_partners, correlation_matrix, facing_index, mirror_correlation, mirrored,
                            partner_advantage, peak_responses, selectivity)
-from probes.atlas import Family
-from probes.models.zoo import Model
-from probes.semantics import class_wnids, photos_of
-from probes.wordnet import DOG, WordNet
+from probes.photographs.semantics import class_wnids, photos_of
+from probes.photographs.wordnet import DOG, WordNet
+from probes.records.atlas import Family
+from probes.zoo import Model
 
 DOG_RATIO = 1.5
 FACING_MIN = 0.3
@@ -54,7 +54,7 @@ def candidate_layers(model: Model) -> tuple[list[str], list[str]]:
     Whatever its stride: a layer can when it has an activation (peak responses are read after it) and units
     (C,) or maps (C, H, W); a pair needs two units, which `discover` checks. Which layer holds the family is
     decided by what the screen measures, not by depth."""
-    from probes.capture import layer_shapes
+    from probes.activations.capture import layer_shapes
 
     shapes = layer_shapes(model)
     held, rejected = [], []
@@ -84,7 +84,7 @@ def facing_pairs(responses: np.ndarray, mirror_responses: np.ndarray, dog_select
 
 
 def _shapes(model: Model, layers: list[str]) -> list[tuple[int, ...]]:
-    from probes.capture import layer_shapes
+    from probes.activations.capture import layer_shapes
 
     shapes = layer_shapes(model)
     return [shapes[name] for name in layers]
@@ -182,7 +182,7 @@ def pair_margins(responses: np.ndarray, mirror_responses: np.ndarray,
     selectivity / DOG_RATIO and facing index / FACING_MIN of both units, mirror correlation / PARTNER_MIN and
     advantage / ADVANTAGE_MIN both ways), at least 1 when every criterion holds. `facing_pairs` decides which pairs
     qualify; this ranks pairs, qualifying or not. `responses` are the dog photographs', `dog_selectivity` (C,)
-    is probes.mirror.selectivity over all the photographs."""
+    is probes.photographs.mirror.selectivity over all the photographs."""
     index = facing_index(responses, mirror_responses)
     partners = best_partners(responses, mirror_responses)
     correlation = mirror_correlation(responses, mirror_responses)

@@ -26,20 +26,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
+from probes.activations.receptive_field import receptive_field
 from probes.discover.screening import MIN_DRIVE, LayerScreen, divide_drive_by_natural
-from probes.models.zoo import Model
-from probes.receptive_field import receptive_field
+from probes.measures.tuning import TuningCurve, centre_responses
+from probes.records.timing import timed
+from probes.stimuli.protocol import HIGH_LOW_DISCOVERY as DISCOVERY  # periods as fractions of the field
 from probes.stimuli.sets import high_low, high_low_set, luminance_edge
-from probes.timing import timed
-from probes.tuning import TuningCurve, centre_responses
+from probes.zoo import Model
 
 MIN_VECTOR_STRENGTH = 0.5
 MIN_BOUNDARY_RATIO = 2.0
 MAX_FLIP = 0.5
 GREY = (0.5, 0.5, 0.5)
 
-# Periods as fractions of the receptive field; confirmation claims use others.
-DISCOVERY = dict(orientations=36, high_period_fraction=0.1, low_period_fraction=0.5, contrast=0.8)
 CRITERIA = "vector strength, boundary vs uniform textures and brightness step, direction, natural drive"
 
 

@@ -1,18 +1,18 @@
 """Discovery screen for polysemantic units: units of a late layer answering two or more unrelated concepts.
 
 On the discovery half of the photographs, at the atlas's `late_layers[0]` (or --layers): a unit's top photographs
-cluster into unrelated WordNet concepts (probes.semantics.top_concepts); the unit joins the family when at least
-MIN_CONCEPTS of them each drive it (their photographs' mean peak response at least probes.semantics.DRIVE times
+cluster into unrelated WordNet concepts (probes.photographs.semantics.top_concepts); the unit joins the family when at least
+MIN_CONCEPTS of them each drive it (their photographs' mean peak response at least probes.photographs.semantics.DRIVE times
 the unit's mean). The family records those concepts per unit, so a claim can test them on photographs of other
 classes.
 """
 from __future__ import annotations
 
-from probes.atlas import Atlas, Family
-from probes.mirror import peak_responses
-from probes.models.zoo import Model
-from probes.semantics import DRIVE, class_wnids, drives, top_concepts
-from probes.wordnet import WordNet
+from probes.photographs.mirror import peak_responses
+from probes.photographs.semantics import DRIVE, class_wnids, drives, top_concepts
+from probes.photographs.wordnet import WordNet
+from probes.records.atlas import Atlas, Family
+from probes.zoo import Model
 
 MIN_CONCEPTS = 2
 CRITERIA = (f"at least {MIN_CONCEPTS} unrelated WordNet concepts among a unit's top photographs, each driving it "
@@ -52,8 +52,8 @@ def unit_concepts(responses, photo_wnids: list[str | None],
     """Per unit (responses (N, C)): (its driving unrelated concepts, as `polysemantic_units` names them; its
     other unrelated concepts, the most driving first; its margin: the MIN_CONCEPTS-th largest ratio of a
     concept's mean response to the unit's mean, over DRIVE, at least 1 for the units `polysemantic_units` names).
-    The concepts are those of its top photographs (probes.semantics.top_concepts)."""
-    from probes.semantics import photos_of
+    The concepts are those of its top photographs (probes.photographs.semantics.top_concepts)."""
+    from probes.photographs.semantics import photos_of
 
     scored = []
     for unit, concepts in enumerate(top_concepts(responses, photo_wnids, wordnet)):

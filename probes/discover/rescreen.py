@@ -43,10 +43,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from probes.atlas import Atlas, Family, Provenance
-from probes.capture import capture
-from probes.models.zoo import Model
-from probes.timing import timed
+from probes.activations.capture import capture
+from probes.records.atlas import Atlas, Family, Provenance
+from probes.records.timing import timed
+from probes.zoo import Model
 
 # atlas family name -> the screen (module of probes/discover) that writes it. `python -m probes.discover facing`
 # writes two families, "facing" (mirror pairs) and "facing_union" (the union units after them).
@@ -98,10 +98,10 @@ def natural_responses(model: Model, images: torch.Tensor, drive_layers: list[str
 
 
 def discovery_photographs(photographs, max_images: int | None = None):
-    """The discovery half of an ImageSet (probes.images.split), as the screens saw it; with `max_images`, that
+    """The discovery half of an ImageSet (probes.photographs.images.split), as the screens saw it; with `max_images`, that
     many of it evenly spaced over the half (the photographs are in class order, so the first N would hold only
     the first classes: the facing and polysemantic screens would see no vehicles, food or objects at all)."""
-    from probes.images import split
+    from probes.photographs.images import split
 
     half = split(photographs, "discovery")
     if max_images is None or max_images >= len(half):
@@ -244,8 +244,8 @@ def _score_name(name: str) -> str:
 def _facing_families(model, atlas: Atlas, natural, images, labels, described, method, today,
                      batch_size) -> dict[str, Family]:
     from probes.discover import facing
-    from probes.mirror import mirrored, peak_responses, selectivity
-    from probes.wordnet import DOG
+    from probes.photographs.mirror import mirrored, peak_responses, selectivity
+    from probes.photographs.wordnet import DOG
 
     trained = atlas.families["facing"]
     dog = facing.in_concept(labels, DOG)
@@ -305,8 +305,8 @@ def _facing_families(model, atlas: Atlas, natural, images, labels, described, me
 
 def _polysemantic_family(trained: Family, natural, labels, described, method, today) -> Family:
     from probes.discover import polysemantic
-    from probes.semantics import class_wnids
-    from probes.wordnet import WordNet
+    from probes.photographs.semantics import class_wnids
+    from probes.photographs.wordnet import WordNet
 
     layer, k = trained.layer, len(trained.units)
     wordnet = WordNet.load()

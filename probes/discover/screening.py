@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from probes.capture import capture, layer_shapes
-from probes.models.zoo import Model
-from probes.receptive_field import receptive_field
+from probes.activations.capture import capture, layer_shapes
+from probes.activations.receptive_field import receptive_field
+from probes.activations.store import network_key, stored, tensor_digest
+from probes.records.timing import network_of
+from probes.zoo import Model
 
 MIN_DRIVE = 0.5  # a unit's peak stimulus response over its 99th-percentile response on photographs
 MIN_FAMILY = 5
@@ -72,10 +74,15 @@ def choose_family(screens: list[LayerScreen]) -> LayerScreen | None:
 
 
 def natural_drive(model: Model, layer: str, images: torch.Tensor) -> torch.Tensor:
-    """Each unit's 99th-percentile response over all positions of the natural images."""
-    acts = capture(model, images, layer)[layer]
-    flat = acts.transpose(0, 1).reshape(acts.shape[1], -1)
-    return torch.quantile(flat[:, :: max(1, flat.shape[1] // 200_000)], 0.99, dim=1)
+    """Each unit's 99th-percentile response over all positions of the natural images. Kept in the disk store
+    (probes.activations.store), so a screen run again, and the claims that screen a layer again, read it there."""
+    def compute() -> torch.Tensor:
+        acts = capture(model, images, layer)[layer]
+        flat = acts.transpose(0, 1).reshape(acts.shape[1], -1)
+        return torch.quantile(flat[:, :: max(1, flat.shape[1] // 200_000)], 0.99, dim=1)
+
+    return stored("natural drive", (network_key(model), layer, tensor_digest(images)), compute,
+                  network=network_of(model))
 
 
 def divide_drive_by_natural(screen: LayerScreen, model: Model, natural_images: torch.Tensor) -> LayerScreen:

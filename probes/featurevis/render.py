@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor
 
-from probes.capture import recording, run
+from probes.activations.capture import recording, run
+from probes.activations.store import network_key, source_digest, stored
 from probes.featurevis.objectives import Objective
 from probes.featurevis.param import FourierImage
 from probes.featurevis.transforms import robustness
-from probes.models.zoo import Model
-from probes.store import network_key, source_digest, stored
-from probes.timing import network_of, timed
+from probes.records.timing import network_of, timed
+from probes.zoo import Model
 
 
 @dataclass
@@ -42,7 +42,7 @@ def render(model: Model, objectives: list[Objective], *, size: int | None = None
            progress: bool = True) -> Result:
     """Optimise one image per objective. Objectives read pre-activations by default: a ReLU (or ReLU6)
     passes no gradient where a unit is silent (or saturated), which would freeze the optimisation there.
-    The result is kept in the disk store (probes.store), keyed by the network, the objectives and every option."""
+    The result is kept in the disk store (probes.activations.store), keyed by the network, the objectives and every option."""
     size = size or model.input_size
     parts = (network_key(model), tuple(o.description for o in objectives), size, steps, lr, seed, transforms,
              pre_activation, source_digest("probes.featurevis"))

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from probes.addressing import UnknownNameError
-from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable, entries, load_model
+from probes.models import WeightsIntegrityError, WeightsUnavailable, entries, load_model
 
 
 def list_models() -> None:
@@ -17,7 +17,7 @@ def list_models() -> None:
 
 
 def list_layers(name: str, random_weights: bool) -> None:
-    from probes.capture import layer_shapes
+    from probes.activations.capture import layer_shapes
 
     try:
         model = load_model(name, pretrained=not random_weights)

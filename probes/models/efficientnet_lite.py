@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from probes.models import weights_file
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
+from probes.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
 
 
 @dataclass(frozen=True)

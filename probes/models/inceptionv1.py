@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from probes.models import weights_file
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
+from probes.zoo import ImageModel, Layer, Model, Preprocessing, ZooEntry, register
 
 URL = "https://github.com/ProGamerGov/pytorch-old-tensorflow-models/raw/master/inception5h.pth"
 FILENAME = "inception5h.pth"

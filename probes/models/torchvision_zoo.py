@@ -10,7 +10,7 @@ from torch import nn
 
 from probes.models import weights_file
 from probes.models.user import expose_layers
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
+from probes.zoo import ImageModel, Layer, Model, Preprocessing, WeightsUnavailable, ZooEntry, register
 
 NAMES = ("googlenet", "alexnet", "vgg16", "resnet50", "inception_v3")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from torch import nn
 
 from probes.addressing import UnknownNameError
-from probes.models.zoo import ImageModel, Layer, Model, Preprocessing
+from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,11 @@ def expose_layers(network: nn.Module, include=None) -> dict[str, Layer]:
     return layers
 
 
-def load_user_model(target: str) -> Model:
+def find_factory(target: str):
+    """The factory of ``package.module:factory``, imported but not called: an UnknownNameError names what exists."""
     module_name, _, factory_name = target.partition(":")
+    if not module_name or not factory_name:
+        raise UnknownNameError("model", target, ["package.module:factory"])
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:
@@ -57,7 +60,11 @@ def load_user_model(target: str) -> Model:
     if not callable(factory):
         callables = [n for n, v in vars(module).items() if callable(v) and not n.startswith("_")]
         raise UnknownNameError(f"factory in {module_name}", factory_name, callables)
-    built = factory()
+    return factory
+
+
+def load_user_model(target: str) -> Model:
+    built = find_factory(target)()
     network, spec = built if isinstance(built, tuple) else (built, UserModelSpec())
     if isinstance(spec, dict):
         unknown = set(spec) - {f.name for f in fields(UserModelSpec)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from probes.models.zoo import WeightsIntegrityError, WeightsUnavailable
+from probes.zoo import WeightsIntegrityError, WeightsUnavailable
 
 
 def weights_dir() -> Path:

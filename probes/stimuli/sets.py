@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from probes.timing import timed
+from probes.records.timing import timed
 
 
 @dataclass
