@@ -87,3 +87,13 @@ def test_too_few_images_is_not_run_with_the_number_needed(inner):
     assert row["verdict"] == "NOT RUN"
     assert "needs at least 500 natural images, 12 given" in row["reason"]
     result.stdout.fnmatch_lines(["*SKIPPED*needs at least 500 natural images, 12 given*"])
+
+
+def test_workers_replay_kept_verdicts_as_a_serial_run_keeps_them(inner):
+    serial = _run(inner, "--ledger", "serial")
+    replayed = _run(inner, "-n", "2", "--ledger", "replayed")  # the verdicts the serial run kept
+    assert serial.ret == replayed.ret == 0, replayed.stdout.str()
+    replayed.stdout.fnmatch_lines(["reused: * claim items kept from an earlier run*"])
+    rows = _comparable(inner.path / "replayed")
+    assert all(row.pop("reused", None) is not None or row["verdict"] == "NOT RUN" for row in rows)
+    assert rows == _comparable(inner.path / "serial")

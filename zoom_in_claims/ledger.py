@@ -332,6 +332,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     stages = time_by_stage(entries)
     write("time by stage: " + ", ".join(f"{name} {seconds:.1f}s"
                                         for name, seconds in timing.by(stages, "stage").items() if seconds >= 0.05))
+    reused = sum(1 for e in entries if e.get("reused"))
+    if reused:
+        write(f"reused: {reused} of {len(entries)} claim items kept from an earlier run with the same inputs "
+              f"(zoom_in_claims/reuse.py; --recompute runs them again)")
     for warning in sorted({w for row in rows for w in (row.get("null_health") or {}).get("warnings", [])}):
         write(f"null health: {warning}", yellow=True)
     for reason in [reason for row in rows for reason in row["failures"]]:

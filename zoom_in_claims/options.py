@@ -45,3 +45,6 @@ def add_options(parser):
     group.addoption("--ledger", default=None, metavar="DIR", help="write ledger.json and ledger.md into DIR")
     group.addoption("--report", default=None, metavar="DIR",
                     help="write a static HTML report into DIR: index.html, a page per claim and per unit, figures")
+    group.addoption("--recompute", action="store_true",
+                    help="run every claim again, even one whose inputs are unchanged since its verdict was kept "
+                         "in the disk store ($ZOOM_IN_CACHE)")

@@ -14,6 +14,7 @@ universality  the reference network of comparison claims, and unit profiles of b
 validation  one usage error per bad option, at configure time
 report    --report DIR: the HTML report, and the `figures` fixture claims attach figures with
 workers   pytest-xdist: one worker per network, torch threads shared out
+reuse     verdicts kept in the disk store: a claim whose inputs have not changed is replayed, not run
 """
 import importlib
 
@@ -23,7 +24,7 @@ from zoom_in_claims.options import add_options
 # "Add a family, end to end"); nothing else names it.
 CORE = ("options", "validation", "registry", "models", "data")
 FIXTURES = ("curves", "high_low", "facing", "semantics", "universality")
-RUN = ("verdicts", "ledger", "report", "workers")
+RUN = ("verdicts", "ledger", "report", "workers", "reuse")
 MODULES = tuple(importlib.import_module(f"zoom_in_claims.{name}") for name in CORE + FIXTURES + RUN)
 
 

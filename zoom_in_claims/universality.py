@@ -33,19 +33,23 @@ class Reference:
     activations: object
 
 
+def reference_name(config, model_name: str) -> str:
+    """The network `model_name` is compared with; NOT RUN (a skip) when there is none to compare with."""
+    names = model_names(config)
+    if model_name in TWINS:
+        return TWINS[model_name]
+    if len(names) < 2:
+        pytest.skip(f"universality compares networks: give two or more, e.g. --model {names[0]} "
+                    f"--model efficientnet_lite1 (the first is the reference)")
+    if model_name == names[0]:
+        pytest.skip(f"{model_name} is the reference the other models are compared with")
+    return names[0]
+
+
 @pytest.fixture(scope="session")
 def reference(model, request) -> Reference:
     config = request.config
-    names = model_names(config)
-    if model.name in TWINS:
-        name = TWINS[model.name]
-    elif len(names) < 2:
-        pytest.skip(f"universality compares networks: give two or more, e.g. --model {names[0]} "
-                    f"--model efficientnet_lite1 (the first is the reference)")
-    elif model.name == names[0]:
-        pytest.skip(f"{model.name} is the reference the other models are compared with")
-    else:
-        name = names[0]
+    name = reference_name(config, model.name)
     loaded = load_network(config, ModelRequest(name))
     if isinstance(loaded, Exception):
         pytest.skip(f"reference {name}: weights not available: {loaded}")

@@ -1,0 +1,70 @@
+"""Verdicts kept between runs (zoom_in_claims/reuse.py): an unchanged claim is replayed, a changed one runs again,
+an ERROR is never kept, and --recompute runs everything."""
+import json
+
+import pytest
+
+CLAIM = '''
+from pathlib import Path
+
+from zoom_in_claims import claim
+
+
+@claim("demo.width", "The last layer has some units.", source="test", kind="weights",
+       predictions={{"units": ">= 1"}}, resample="exact")
+def test_width(model, evidence):
+    runs = Path("runs.txt")
+    runs.write_text(runs.read_text() + "x" if runs.exists() else "x")  # how often the body ran
+    {body}
+'''
+MEASURE = 'evidence.measure("units", len(list(model.layers)))'
+
+
+@pytest.fixture
+def run(pytester, monkeypatch):
+    monkeypatch.setenv("ZOOM_IN_CACHE", str(pytester.path / "cache"))
+
+    def run_claims(*options):
+        result = pytester.runpytest_inprocess("--model=tests.example_user_model:tiny_convnet", "-p",
+                                              "no:cacheprovider", "--ledger", "out", *options)
+        ledger = json.loads((pytester.path / "out" / "ledger.json").read_text())
+        return result, ledger["entries"], (pytester.path / "runs.txt").read_text().count("x")
+
+    return run_claims
+
+
+def test_an_unchanged_claim_is_replayed_with_its_verdict(pytester, run):
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE))
+    first, [computed], runs = run()
+    assert runs == 1 and computed["verdict"] == "HOLDS" and "reused" not in computed
+    second, [replayed], runs = run()
+    assert runs == 1  # the body did not run again
+    second.assert_outcomes(passed=1)
+    second.stdout.fnmatch_lines(["reused: 1 of 1 claim items kept from an earlier run*"])
+    assert replayed["verdict"] == "HOLDS" and replayed["measurements"] == computed["measurements"]
+    assert replayed["reused"]["duration"] == computed["duration"]
+    assert [row["stage"] for row in replayed["stages"]] == ["reused verdicts"]
+
+
+def test_a_changed_claim_file_runs_again(pytester, run):
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE))
+    run()
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE + "  # edited"))
+    _, [entry], runs = run()
+    assert runs == 2 and "reused" not in entry
+
+
+def test_recompute_runs_every_claim_again(pytester, run):
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE))
+    run()
+    _, [entry], runs = run("--recompute")
+    assert runs == 2 and "reused" not in entry
+
+
+def test_an_error_is_never_kept(pytester, run):
+    pytester.makepyfile(test_claim=CLAIM.format(body='evidence.measure("units", float("nan"))'))
+    first, [entry], _ = run()
+    assert entry["verdict"] == "ERROR"
+    second, [entry], runs = run()
+    assert runs == 2 and entry["verdict"] == "ERROR"
+    second.assert_outcomes(errors=1)
