@@ -14,3 +14,10 @@ def image_folder(chosen: str | os.PathLike | None = None) -> Path:
     project (the 1000-photograph sample the claims were registered on)."""
     chosen = chosen or os.environ.get("ZOOM_IN_IMAGES")
     return Path(chosen) if chosen else PROJECT.parent / "shared" / "data" / "imagenet-samples"
+
+
+def reference_folder() -> Path:
+    """The published figure data of the Circuits thread: $ZOOM_IN_REFERENCE, else ../shared/reference beside the
+    project."""
+    chosen = os.environ.get("ZOOM_IN_REFERENCE")
+    return Path(chosen) if chosen else PROJECT.parent / "shared" / "reference"

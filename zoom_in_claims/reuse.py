@@ -9,7 +9,8 @@ A verdict is keyed by everything that can change it:
       factory's module (a null twin: the trained network's, its kind and seed; a universality claim: the
       reference network's too);
   the photographs (names, sizes and times, and the model's preprocessing), the atlas, the device, the
-      ZOOM_IN_* environment that points at data, the Hypothesis profile, and the versions of torch and numpy.
+      ZOOM_IN_* environment that points at data, the published reference data (names, sizes, times), the
+      Hypothesis profile, and the versions of Python, torch and numpy.
 So a second run after editing one claim file runs that claim alone, and the per-stage breakdown shows the rest as
 "reused verdicts". Only verdicts a claim reached are kept (HOLDS, REFUTED, INCONCLUSIVE, EXPECTED-REFUTED):
 an ERROR or a setup that did not finish is run again. `--recompute` runs everything; `--report` does too, since
@@ -20,6 +21,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from probes.activations import store
+from probes.defaults import reference_folder
 from probes.models.user import find_factory
 from probes.photographs.images import list_images
 from probes.records.provenance import atlas_digest, file_digest
@@ -43,17 +46,28 @@ KIND = "verdicts"
 KEPT = {HOLDS, REFUTED, INCONCLUSIVE, EXPECTED_REFUTED}
 STAGE = "reused verdicts"
 NETWORKS = pytest.StashKey[dict]()  # ModelRequest -> what identifies its network
+ENVIRONMENT = pytest.StashKey[str]()
 
 
 def enabled(config) -> bool:
     return not (config.getoption("recompute") or config.getoption("report")) and store.store_dir() is not None
 
 
-def _environment() -> str:
+def _environment(config) -> str:
+    """The settings, versions and published reference data every claim may read; read once per run."""
+    if ENVIRONMENT not in config.stash:
+        config.stash[ENVIRONMENT] = _read_environment()
+    return config.stash[ENVIRONMENT]
+
+
+def _read_environment() -> str:
     settings = {k: v for k, v in os.environ.items()
                 if (k.startswith("ZOOM_IN_") and not k.startswith("ZOOM_IN_CACHE")) or k in ("HYPOTHESIS_PROFILE", "CI")}
-    versions = {name: metadata.version(name) for name in ("torch", "numpy")}
-    return json.dumps([settings, versions], sort_keys=True)
+    versions = {name: metadata.version(name) for name in ("torch", "numpy")} | {"python": sys.version}
+    reference = reference_folder()
+    published = sorted((str(p.relative_to(reference)), p.stat().st_size, p.stat().st_mtime_ns)
+                       for p in reference.rglob("*") if p.is_file()) if reference.is_dir() else []
+    return json.dumps([settings, versions, published], sort_keys=True)
 
 
 def _photographs(config, preprocessing) -> str:
@@ -103,7 +117,8 @@ def verdict_key(item) -> str | None:
         return None
     parts = [serial_nodeid(item), _claim_files(item), json.dumps(registry.registry_entry(config, declared.id),
                                                                  sort_keys=True),
-             store.source_digest("probes", "zoom_in_claims"), network, config.getoption("device"), _environment()]
+             store.source_digest("probes", "zoom_in_claims"), network, config.getoption("device"),
+             _environment(config)]
     if "reference" in item.fixturenames:
         try:
             name = reference_name(config, request.name)

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from probes.addressing import UnknownNameError
-from probes.defaults import PROJECT
+from probes.defaults import PROJECT, reference_folder
 
 SCHEMA = 1
 CAT, CAR = "n02121620", "n02958343"  # WordNet 3.0: cat (true cat), car (automobile)
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] != ["build-inceptionv1"]:
         print("usage: python -m probes.records.atlas build-inceptionv1 [REFERENCE_DIR]", file=sys.stderr)
         return 2
-    reference = Path(argv[1] if len(argv) > 1 else os.environ.get("ZOOM_IN_REFERENCE", REPO.parent / "shared" / "reference"))
+    reference = Path(argv[1]) if len(argv) > 1 else reference_folder()
     path = build_inceptionv1(reference).save(default_atlas_path("inceptionv1"))
     print(f"wrote {path}")
     return 0

@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import pearsonr
 
-from probes.defaults import PROJECT
+from probes.defaults import reference_folder
 
-REPO = PROJECT
 
 
 class ReferenceMissing(FileNotFoundError):
@@ -21,8 +19,7 @@ class ReferenceMissing(FileNotFoundError):
 
 
 def reference_file(*parts: str) -> Path:
-    reference = Path(os.environ.get("ZOOM_IN_REFERENCE", REPO.parent / "shared" / "reference"))
-    path = reference.joinpath(*parts)
+    path = reference_folder().joinpath(*parts)
     if not path.exists():
         raise ReferenceMissing(f"no published data at {path}; point $ZOOM_IN_REFERENCE at the reference folder")
     return path
