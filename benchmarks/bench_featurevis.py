@@ -50,8 +50,10 @@ def test_featurevis_versus_lucent(benchmark, lite0):
     ours_score, their_score = score(lite0, result.images), score(lite0, theirs)
     speedup = lucent_per_unit / ours_per_unit
     benchmark.extra_info.update(lucent_seconds_per_unit=lucent_per_unit, ours_seconds_per_unit=ours_per_unit,
-                                speedup=speedup, ours_objective=ours_score.tolist(), lucent_objective=their_score.tolist())
-    print(f"\nper unit: probes.featurevis {ours_per_unit:.2f}s, lucent {lucent_per_unit:.2f}s, speed-up {speedup:.1f}x; "
+                                speedup=speedup, ours_objective=ours_score.tolist(),
+                                lucent_objective=their_score.tolist())
+    print(f"\nper unit: probes.featurevis {ours_per_unit:.2f}s, lucent {lucent_per_unit:.2f}s, "
+          f"speed-up {speedup:.1f}x; "
           f"objective (median centre pre-activation): ours {np.median(ours_score):.2f}, "
           f"lucent {np.median(their_score):.2f}")
     lite0.module.to(memory_format=torch.channels_last)

@@ -2,10 +2,10 @@
 verdict is replayed, zoom_in_claims/reuse.py) and after one claim file changed (that claim alone runs, from the
 stored measurements), by stage: where the time goes, and what the store saves.
 
-Each run is a fresh pytest process, as a user would start it, with the options `.ci/run` uses (two workers). Cold starts from
-an empty ZOOM_IN_CACHE (photographs decoded again too); warm reuses it. The two ledgers must give the same
-verdicts and measurements, or the speed means nothing. Printed: wall time, the largest resident memory of the
-run, and seconds by stage and by network from ledger.json (probes.records.timing). Slow (two full runs, about 30
+Each run is a fresh pytest process, as a user would start it, with the options `.ci/run` uses (two workers). Cold starts
+from an empty ZOOM_IN_CACHE (photographs decoded again too); warm reuses it. The two ledgers must give the same
+verdicts, or the speed means nothing. Printed: wall time, the largest resident memory of the
+run, and seconds by stage and by network from ledger.json (probes.records.timing). Slow (three runs, about 30
 minutes on 2 cores):
     .venv/bin/pytest benchmarks/bench_run.py --benchmark-enable -s
 ZOOM_IN_BENCH_CLAIMS=claims/curves narrows it to one folder; ZOOM_IN_BENCH_CHANGED names the claim file given a

@@ -30,7 +30,8 @@ paths = list_images(sys.argv[1])
 start = time.perf_counter()
 result = top_examples(model, paths, "{layer}", k=8, batch_size=64, workers=2, cache_dir=None, progress=False)
 seconds = time.perf_counter() - start
-print(json.dumps(dict(count=result.count, seconds=seconds, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
+print(json.dumps(dict(count=result.count, seconds=seconds,
+                      peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)))
 """
 
 FORWARD = """

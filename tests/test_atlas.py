@@ -28,7 +28,8 @@ def test_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("mutate, message", [
-    (lambda d: d["families"]["curves"]["units"].__setitem__(1, "x"), r"families\.curves\.units\[1\]: expected an integer"),
+    (lambda d: d["families"]["curves"]["units"].__setitem__(1, "x"),
+     r"families\.curves\.units\[1\]: expected an integer"),
     (lambda d: d.__setitem__("schema", 7), "schema: expected 1"),
     (lambda d: d["families"]["curves"].pop("layer"), r"families\.curves\.layer: expected a layer name"),
     (lambda d: d["families"]["curves"]["preferred_orientation"].__setitem__("9", 1.0), "not one of the family's units"),

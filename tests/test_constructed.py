@@ -59,7 +59,8 @@ def test_joint_tuning_ignores_stimuli_the_family_does_not_answer():
 def test_arc_reading_sees_planted_tangent_alignment_and_not_random_weights(constructed):
     """Before: the implementation claim kept only 360-degree curve-like sources and summed weights over
     positions; on this network it found 0 selective sources."""
-    for model, expect_aligned in ((constructed, True), (null_twin(constructed, "init", seed=0, images=torch.rand(8, 3, 64, 64)), False)):
+    for model, expect_aligned in ((constructed, True),
+                                  (null_twin(constructed, "init", seed=0, images=torch.rand(8, 3, 64, 64)), False)):
         selective = [s for s in source_tuning(model, "edges", STYLE) if s.selectivity >= MIN_SELECTIVITY]
         readings = read_arcs(model, "edges", "curves", {k: 22.5 * k for k in range(0, 16, 4)}, selective)
         tangent = np.median([r.tangent_correlation for r in readings.values()])

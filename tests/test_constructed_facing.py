@@ -21,7 +21,8 @@ def photographs(count: int = 16) -> torch.Tensor:
 
 def planted(name: str) -> dict:
     """The planted families without their provenance (which names the module that plants them)."""
-    return {key: (f.layer, f.units, f.partners, f.concepts, f.description) for key, f in planted_atlas(name).families.items()}
+    return {key: (f.layer, f.units, f.partners, f.concepts, f.description)
+            for key, f in planted_atlas(name).families.items()}
 
 
 def state(name: str) -> dict[str, torch.Tensor]:

@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from probes.records.evidence import (ClaimInconclusive, ClaimRefuted, Evidence, MeasurementError, rank_against, z_against)
+from probes.records.evidence import (ClaimInconclusive, ClaimRefuted, Evidence, MeasurementError, rank_against,
+                                     z_against)
 from probes.records.predictions import Prediction, PredictionError
 
 DECLARED = {"first": ">= 0.5", "second": "<= 0.5", "third": "in [0, 1]"}

@@ -1,6 +1,6 @@
 """Positive and near-miss controls are built from the paper's account of a mechanism, never from the code that
-judges them (probes/constructed/independence.py): checked on every constructed network, and shown to catch each way a control
-can lean on its judge."""
+judges them (probes/constructed/independence.py): checked on every constructed network, and shown to catch each way a
+control can lean on its judge."""
 import textwrap
 
 import pytest

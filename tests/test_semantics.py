@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from probes.measures.decoding import LogisticReadout, auc, shuffled_auc
-from probes.photographs.semantics import coherence, concept_clusters, drives, purity, top_photographs, unrelated_concepts
+from probes.photographs.semantics import (coherence, concept_clusters, drives, purity, top_photographs,
+                                         unrelated_concepts)
 from probes.photographs.wordnet import DOG, MOTOR_VEHICLE, WordNet
 
 WORDNET = WordNet.load()

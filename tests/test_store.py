@@ -1,5 +1,5 @@
-"""The disk store (probes/activations/store.py): an entry is served only for the same network, inputs and request; a network
-with a hook in place is never served; a stale or unreadable entry is recomputed; the store stays within its
+"""The disk store (probes/activations/store.py): an entry is served only for the same network, inputs and request; a
+network with a hook in place is never served; a stale or unreadable entry is recomputed; the store stays within its
 limit; and the activations, receptive fields and feature visualisations that use it give what computing gives."""
 import time
 

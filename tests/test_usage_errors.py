@@ -38,7 +38,8 @@ def test_unknown_zoo_model_names_the_close_matches_and_the_zoo(inner):
     result = inner.runpytest_inprocess("--model", "efficientnet_lite9")
     printed = usage_error(result, "unknown model 'efficientnet_lite9'")
     assert "Did you mean: efficientnet_lite2, efficientnet_lite1, efficientnet_lite0?" in printed
-    assert "Known: efficientnet_lite0" in printed and "inception_v3, constructed_concepts, constructed_concepts_dedicated" in printed
+    assert ("Known: efficientnet_lite0" in printed
+            and "inception_v3, constructed_concepts, constructed_concepts_dedicated" in printed)
     assert "package.module:factory" in printed
 
 

@@ -30,13 +30,14 @@ def image_folder(config) -> Path:
 
 @pytest.fixture(scope="session")
 def image_paths(request) -> list[Path]:
-    """The natural images' files, sorted, undecoded: for instruments that stream (probes.photographs.streaming), so a folder
-    of any size fits in memory. Position i is the same photograph as `images` position i."""
+    """The natural images' files, sorted, undecoded: for instruments that stream (probes.photographs.streaming), so a
+    folder of any size fits in memory. Position i is the same photograph as `images` position i."""
     return list_images(image_folder(request.config))
 
 
 def images_for(config, model):
-    """The natural images (a `probes.photographs.images.ImageSet`) preprocessed for `model`; loaded once per preprocessing."""
+    """The natural images (a `probes.photographs.images.ImageSet`) preprocessed for `model`;
+    loaded once per preprocessing."""
     cache = config.stash.setdefault(IMAGES, {})
     if model.preprocessing not in cache:
         cache[model.preprocessing] = load_image_folder(image_folder(config), model.preprocessing)
@@ -45,7 +46,8 @@ def images_for(config, model):
 
 @pytest.fixture(scope="session")
 def images(model, request):
-    """The natural images (a `probes.photographs.images.ImageSet`), preprocessed for the model; loaded once per preprocessing."""
+    """The natural images (a `probes.photographs.images.ImageSet`), preprocessed for the model;
+    loaded once per preprocessing."""
     return images_for(request.config, model)
 
 

@@ -69,7 +69,8 @@ def differences(old_rows: dict, new_rows: dict) -> list[str]:
                           f"({(new or old)['verdict']})")
             continue
         measurements = changed_measurements(old, new)
-        controls = [f"{name} control: {(old.get(field) or {}).get('verdict')} -> {(new.get(field) or {}).get('verdict')}"
+        controls = [f"{name} control: {(old.get(field) or {}).get('verdict')} -> "
+                    f"{(new.get(field) or {}).get('verdict')}"
                     for name, field in (("null", "control"), ("positive", "positive_control"),
                                         ("near-miss", "near_miss_control"))
                     if (old.get(field) or {}).get("verdict") != (new.get(field) or {}).get("verdict")]

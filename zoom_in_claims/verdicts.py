@@ -11,8 +11,8 @@ Controls (--controls) are judged across the run, in zoom_in_claims/ledger.py: a 
 verdict (several seeds decide together whether each prediction is falsifiable), unless the instrument broke.
 On its positive control, a constructed network in which it is true by construction, the claim must hold:
 REFUTED there fails the control (INSENSITIVE: the instrument did not see a planted truth); INCONCLUSIVE there
-leaves it "not shown" sensitive (zoom_in_claims/ledger.py). On its near miss, the same network with the mechanism planted
-wrong in exactly the claimed respect, it must be refuted: HOLDS there fails the control (UNSPECIFIC: the claim
+leaves it "not shown" sensitive (zoom_in_claims/ledger.py). On its near miss, the same network with the mechanism
+planted wrong in exactly the claimed respect, it must be refuted: HOLDS there fails the control (UNSPECIFIC: the claim
 measures something else); INCONCLUSIVE there leaves it "not shown" specific.
 """
 from __future__ import annotations
@@ -167,7 +167,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def _registration(item, declared) -> str:
-    """registered, or UNREGISTERED when the run has no registry (zoom_in_claims/registry.py; a mismatch stops the run)."""
+    """registered, or UNREGISTERED when the run has no registry
+    (zoom_in_claims/registry.py; a mismatch stops the run)."""
     return "registered" if registry.is_registered(item.config) else "UNREGISTERED"
 
 

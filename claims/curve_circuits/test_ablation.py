@@ -2,9 +2,9 @@
 squares.
 
 Readers are chosen by what they answer, never by their weights from the family, as in `curves.use`
-(probes.circuits.wiring.shape_readers over probes.circuits.wiring.downstream_layers, whatever their stride): at most 16 units
-whose circle/square contrast on discovery outlines (zoom_in_claims.curves.READER_DISCOVERY) is at least 1/9. Readers
-chosen by their largest positive weight from the family had to drop when it was ablated: the test was circular.
+(probes.circuits.wiring.shape_readers over probes.circuits.wiring.downstream_layers, whatever their stride): at most 16
+units whose circle/square contrast on discovery outlines (zoom_in_claims.curves.READER_DISCOVERY) is at least 1/9.
+Readers chosen by their largest positive weight from the family had to drop when it was ablated: the test was circular.
 Stimuli: circle and square outlines of other radii, the confirmation stroke and colours (READER_CONFIRMATION).
 Ablation: the family's units output zero (probes.circuits.wiring.ablated); control: as many random units of its layer,
 100 draws. Each reader's responses are divided by its intact circle response, so readers of different layers

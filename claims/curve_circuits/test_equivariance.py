@@ -1,10 +1,10 @@
 """Curve circuits, equivariance: the weights into the curve family are rotated copies of each other (Naturally
 Occurring Equivariance).
 
-Each family unit's footprint (probes/circuits/equivariance.py) is its positive expanded weights from the layer it is built
-from (probes.circuits.wiring.upstream_layer; for lite0 blocks.4.expand), summed over source units, with the family's
-mean footprint removed. For every ordered pair of units, unit i's footprint is turned by the difference of their
-pre-registered orientations and correlated with unit j's, and the same for the three wrong quarter-turn offsets.
+Each family unit's footprint (probes/circuits/equivariance.py) is its positive expanded weights from the layer it is
+built from (probes.circuits.wiring.upstream_layer; for lite0 blocks.4.expand), summed over source units, with the
+family's mean footprint removed. For every ordered pair of units, unit i's footprint is turned by the difference of
+their pre-registered orientations and correlated with unit j's, and the same for the three wrong quarter-turn offsets.
 Predictions, fixed on constructed_curves (built equivariant: right-angle correlation 0.88, beats every wrong angle
 in 100% of pairs) and its null twin (0.00, 22%) before lite0 ran:
   correlation   median over pairs of the right-angle correlation >= 0.3

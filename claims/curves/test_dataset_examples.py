@@ -2,8 +2,8 @@
 curves at the unit's preferred orientation.
 
 Photographs: the confirmation half of the image set (odd positions; discovery used the even ones), read in one
-streaming pass (probes/photographs/streaming.py: bounded memory, so --images can name a 50,000-photograph folder). For each
-unit, the receptive-field crop around its strongest position in each image; its top 8 crops (one per image)
+streaming pass (probes/photographs/streaming.py: bounded memory, so --images can name a 50,000-photograph folder). For
+each unit, the receptive-field crop around its strongest position in each image; its top 8 crops (one per image)
 are compared with 200 random crops of the same images. The instrument is independent of the network: the
 handwritten curve detector (probes/circuits/handwritten.py), whose response at the unit's preferred orientation,
 relative to its mean over all orientations, scores a crop's curve content there.

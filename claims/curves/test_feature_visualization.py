@@ -65,8 +65,8 @@ def visualisations(model, curve_family, family_field, request):
        kind="feature visualization", expect="refuted", positive="constructed_curves",
        near_miss="constructed_curves_radial",
        predictions={ORIENTED: ">= 0.5"}, resample="units")
-def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations, evidence,
-                                              figures):
+def test_visualisations_show_preferred_curves(curve_family, preferred, family_field, visualisations, activations,
+                                              evidence, figures):
     detector = HandwrittenCurveDetector(family_field.canvas, orientations=72)
     read = detector.preferred_orientation(visualisations.images).numpy().reshape(RESTARTS, -1)  # (restart, unit)
     target = np.array([preferred[u] for u in curve_family.units])

@@ -3,10 +3,10 @@ along a unit's preferred arc, excitation from earlier orientation-selective unit
 and inhibition from the same kind of input along the opposing arc.
 
 The source is the last layer before the family's with a smaller receptive field (for lite0, blocks.4.expand).
-Its units are characterised with confirmation-style lines and curves at their own field (probes/circuits/arc_reading.py):
-line-like (180-degree period) or curve-like (360), selective when vector strength >= 0.5. The family units'
-expanded weights from the selective sources are standardised per source map and sampled, never summed, along
-the preferred arc and the opposing arc at 0.3 of the family's field. Predictions:
+Its units are characterised with confirmation-style lines and curves at their own field
+(probes/circuits/arc_reading.py): line-like (180-degree period) or curve-like (360), selective when vector
+strength >= 0.5. The family units' expanded weights from the selective sources are standardised per source map
+and sampled, never summed, along the preferred arc and the opposing arc at 0.3 of the family's field. Predictions:
   sources      at least 3 orientation-selective source units (otherwise there is nothing to read; exact count)
   tangent      median over family units of the correlation between weight and alignment along the preferred
                arc >= 0.2

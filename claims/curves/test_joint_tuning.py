@@ -1,9 +1,9 @@
 """Curves, argument 4 (joint tuning): as a curve rotates, the most active unit of the family moves through
 the family in orientation order.
 
-Responses to the confirmation sweep are normalised per unit (by the unit's peak over the sweep) so a unit
-with a large output scale doesn't win everywhere; the winner's pre-registered orientation (atlas) is
-compared with the stimulus orientation, over the stimuli the family answers at all (probes.measures.tuning.joint_tuning).
+Responses to the confirmation sweep are normalised per unit (by the unit's peak over the sweep) so a unit with a large
+output scale doesn't win everywhere; the winner's pre-registered orientation (atlas) is compared with the stimulus
+orientation, over the stimuli the family answers at all (probes.measures.tuning.joint_tuning).
 Intervals resample the sweep's stimuli, as high_low.joint_tuning does (first registered as resampling units: a
 unit bootstrap of a family-coverage statistic is biased, since dropping units can only leave more stimuli silent;
 its interval for the silent fraction, [0.083, 0.538], excluded the value itself, 0.056). Predictions:

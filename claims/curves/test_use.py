@@ -99,7 +99,8 @@ def test_readers_prefer_curved_shapes(model, curve_family, curve_readers, eviden
     downstream = layers[0]
     others = other_units(layer_shapes(model)[curve_family.layer][0], curve_family.units)
     field = receptive_field(model, downstream)
-    channels = capture(model, torch.zeros(1, 3, field.canvas, field.canvas), downstream, center=True)[downstream].shape[1]
+    channels = capture(model, torch.zeros(1, 3, field.canvas, field.canvas), downstream,
+                       center=True)[downstream].shape[1]
     weights = expanded_weights(model, curve_family.layer, downstream, range(channels), size=field.canvas)
     readers = family_readers(weights, curve_family.units)
     evidence.record("readers", len(readers))

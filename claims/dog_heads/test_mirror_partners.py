@@ -4,19 +4,19 @@ the photograph, far more often than random units of the layer have one.
 Unit A and its atlas partner B are partners when, over dog photographs, A's responses to the mirrors correlate
 with B's responses to the photographs (mirror correlation) at least PARTNER_MIN, and at least ADVANTAGE_MIN more
 than A's and B's plain correlation (so two units that merely ignore facing together do not count). Random units:
-RANDOM units of the layer, each given its best partner on the DISCOVERY half (probes.photographs.mirror.best_partners), then
-judged like the family on the confirmation half.
+RANDOM units of the layer, each given its best partner on the DISCOVERY half (probes.photographs.mirror.best_partners),
+then judged like the family on the confirmation half.
 Predictions, fixed before the claim ran on any network:
   fraction of family units with a qualifying partner                   >= 0.75
   family fraction minus random units'                                  >= 0.3
 Intervals (95%, RESAMPLES bootstrap resamples) resample the confirmation dog photographs, each with its mirror,
 recomputing the correlations; the margin also resamples the random units when they are a sample of the layer
 (not when they are all of its other units, as in constructed_facing's four-unit layer).
-History: the facing index of the family (probes.photographs.mirror: median over photographs of |r - r_mirror| / (r + r_mirror))
-was first its own prediction ("facing units answer a photograph and its mirror differently, index >= 0.3") and
-was vacuous: it held on the gaussian null twin too (lite0 0.34, null 0.5), plausibly through the asymmetric
-"SAME" padding, which a flip does not commute with. Superseded by the partner structure; still measured
-(`FACING_INDEX`, same resampling) and shown, not counted.
+History: the facing index of the family (probes.photographs.mirror: median over photographs of
+|r - r_mirror| / (r + r_mirror)) was first its own prediction ("facing units answer a photograph and its mirror
+differently, index >= 0.3") and was vacuous: it held on the gaussian null twin too (lite0 0.34, null 0.5), plausibly
+through the asymmetric "SAME" padding, which a flip does not commute with. Superseded by the partner structure; still
+measured (`FACING_INDEX`, same resampling) and shown, not counted.
 Measured before the interval verdicts (2026-11-25): HOLDS on lite0's one pair (blocks.14.depthwise 23 and 225),
 2 of 2, random units 0 of 50; gaussian null 0 of 2; constructed_facing 2 of 2.
 """

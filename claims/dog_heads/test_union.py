@@ -208,7 +208,8 @@ def blend_contrast(responses, units) -> np.ndarray:
 
 @claim("dog_heads.union.xor", "Union units answer both facings at once (a photograph blended with its mirror) less "
        "than the sum of each, more so than random units of their layer.", source=SOURCE, kind="mirror images",
-       positive=POSITIVE, near_miss="constructed_facing_linear_union", predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"},
+       positive=POSITIVE, near_miss="constructed_facing_linear_union",
+       predictions={XOR: "<= -0.429", XOR_MARGIN: ">= 0.1"},
        resample="units and photographs")
 def test_union_units_are_xor_like(union_family, dog_responses, evidence, figures):
     layer = union_family.layer

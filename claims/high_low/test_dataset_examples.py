@@ -2,8 +2,8 @@
 fine texture on the side its preferred orientation points to and coarse texture or flat ground on the other.
 
 Photographs: the confirmation half of the image set (odd positions; discovery used the even ones), read in one
-streaming pass (probes/photographs/streaming.py). For each unit, the receptive-field crop around its strongest position in
-each image; its top 8 crops (one per image) are compared with 200 random crops of the same photographs. The judge
+streaming pass (probes/photographs/streaming.py). For each unit, the receptive-field crop around its strongest position
+in each image; its top 8 crops (one per image) are compared with 200 random crops of the same photographs. The judge
 is independent of the network: local spectral energy (probes/measures/spectral.py), the high-pass energy on the unit's
 preferred side against the other side, in [-1, 1].
 

@@ -2,9 +2,10 @@
 and coarse texture on the other, and not the parts of that stimulus alone.
 
 Stimuli are the confirmation set (zoom_in_claims/high_low.py: the fine and coarse periods the family prefers, from the
-atlas or measured on discovery stimuli; probes/stimuli/protocol.py: contrast 0.6, 72 orientations; discovery used periods
-0.1 and 0.5 receptive fields, contrast 0.8 and 36 orientations), grey, centred on the unit. Each unit's preferred
-orientation is the one the atlas pre-registered; a = "at preferred", its best response within 10 degrees of it.
+atlas or measured on discovery stimuli; probes/stimuli/protocol.py: contrast 0.6, 72 orientations; discovery used
+periods 0.1 and 0.5 receptive fields, contrast 0.8 and 36 orientations), grey, centred on the unit.
+Each unit's preferred orientation is the one the atlas pre-registered; a = "at preferred", its best response within
+10 degrees of it.
 Three claims, each predicting the median over units of the contrast (a - b) / (a + b), in [-1, 1]:
   direction   median preferred/reversed contrast        >= 0.333   b = the same boundary turned by 180 degrees
   textures    median preferred/uniform-texture contrast >= 0.333   b = the larger of fine and coarse texture

@@ -7,8 +7,8 @@ NOT RUN here (no weights). On other models the family and its concepts come from
 `python -m probes.discover polysemantic` on the discovery half (lite0: 177 of 1152 units of blocks.15.expand).
 On the confirmation half (one photograph per class, so other classes than discovery saw):
   a named concept drives a unit when its photographs' mean peak response is at least DRIVE (2) times the unit's
-  mean over all confirmation photographs (probes.photographs.semantics.drives); a unit is testable when each of its concepts
-  has a confirmation photograph, confirmed when every one of them drives it.
+  mean over all confirmation photographs (probes.photographs.semantics.drives); a unit is testable when each of its
+  concepts has a confirmation photograph, confirmed when every one of them drives it.
   Random units: RANDOM units of the layer outside the family, each given a family unit's concepts (in turn).
 Predictions, fixed before the claim ran on any network:
   fraction of testable units answering all their concepts             >= 0.5
@@ -92,7 +92,8 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
 
     def fractions(idx, picked=None) -> tuple[float, float, float]:
         inside = pair_shows[idx]
-        missed = np.bincount(owner, weights=~drives_each(pair_responses[idx], inside) * 1.0, minlength=len(assigned)) > 0
+        missed = np.bincount(owner, weights=~drives_each(pair_responses[idx], inside) * 1.0,
+                             minlength=len(assigned)) > 0
         untestable = np.bincount(owner, weights=~inside.any(0) * 1.0, minlength=len(assigned)) > 0
         ok, testable_now = ~missed[:len(testable)], ~untestable[:len(testable)]
         family_fraction = ok[testable_now].mean() if testable_now.any() else np.nan

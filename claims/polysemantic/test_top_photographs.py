@@ -2,7 +2,8 @@
 stated fraction of units answer two or more unrelated concepts, each reliably.
 
 Zoom In: "polysemantic neurons respond to multiple unrelated inputs" (InceptionV1 mixed4e:55: cat faces, fronts
-of cars, cat legs). Meaning comes from WordNet (probes/photographs/wordnet.py, probes/photographs/semantics.py), never from the network.
+of cars, cat legs). Meaning comes from WordNet (probes/photographs/wordnet.py, probes/photographs/semantics.py),
+never from the network.
 The layer: the atlas's late_layers[0] (lite: blocks.15.expand). Each unit's top 10 photographs by peak
 response.
   coherence  on the confirmation half: a unit is coherent when the mean pairwise WordNet similarity of its top
@@ -58,7 +59,8 @@ SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55)"
 POSITIVE = "constructed_concepts"
 MIN_IMAGES = 200
 RESAMPLES = 200
-CHANCE_SETS = 200  # random sets of TOP_K photographs behind the chance ceiling, as probes.photographs.semantics.chance_coherence
+# random sets of TOP_K photographs behind the chance ceiling, as probes.photographs.semantics.chance_coherence
+CHANCE_SETS = 200
 
 COHERENT = "fraction of units with coherent top photographs"
 COHERENT_MARGIN = "fraction minus the random twins' largest"

@@ -49,9 +49,9 @@ OLD_MARGIN = "AUC above shuffled labels' 95th percentile (judged on the true tes
 
 
 def shuffled_readouts(train_x, train_y, test_x, test_y, *, shuffles: int = SHUFFLES, seed: int = 0):
-    """The readouts of probes.measures.decoding.shuffled_auc, kept: (scores (shuffles, N), shuffled test labels (shuffles,
-    N)), drawn in its order (training labels, then test labels, per readout), so one set of fits serves both the
-    current baseline (shuffled test labels) and the superseded one (the true test labels)."""
+    """The readouts of probes.measures.decoding.shuffled_auc, kept: (scores (shuffles, N), shuffled test labels
+    (shuffles, N)), drawn in its order (training labels, then test labels, per readout), so one set of fits serves both
+    the current baseline (shuffled test labels) and the superseded one (the true test labels)."""
     rng = np.random.default_rng(seed)
     scores, labels = [], []
     for _ in range(shuffles):
@@ -61,7 +61,8 @@ def shuffled_readouts(train_x, train_y, test_x, test_y, *, shuffles: int = SHUFF
 
 
 def defined_auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """AUC, NaN when one class is absent (probes.measures.decoding.auc says 0.5 then: a substitute, not a measurement)."""
+    """AUC, NaN when one class is absent
+    (probes.measures.decoding.auc says 0.5 then: a substitute, not a measurement)."""
     labels = labels.astype(bool)
     return auc(scores, labels) if 0 < labels.sum() < len(labels) else np.nan
 

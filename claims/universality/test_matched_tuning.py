@@ -68,8 +68,8 @@ def test_matched_units_are_tuned_alike(model, compared, images, evidence, figure
                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))
     calibration = images.images[0:2 * CALIBRATION:2]  # the discovery half's first photographs, as every null twin's
     held_out = split(images, "confirmation").images  # the photographs `compared` profiled
-    twins = np.array([matched_correlations(reference, streamed_profiles(null_twin(model, seed=seed, images=calibration), other.family,
-                                                                        held_out))
+    twins = np.array([matched_correlations(reference, streamed_profiles(null_twin(model, seed=seed, images=calibration),
+                                                                        other.family, held_out))
                       for seed in range(1, DRAWS + 1)])  # (DRAWS, reference units), units in the same order
     twin_medians = np.median(twins, axis=1)
     evidence.record("largest median into a random twin", float(twin_medians.max()), n=DRAWS)

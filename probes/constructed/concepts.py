@@ -4,9 +4,9 @@ on top of a trained classifier: the positive control of the polysemantic and sup
 A concept such as "dog" cannot be hand-set from pixels, so the planted layers read the class probabilities of
 EfficientNet-Lite0 (its real weights; the softmax over its 1000 logits, in the standard ImageNet class order) and
 sum them over hand-typed lists of ImageNet class indices, one list per concept. The lists were typed from the
-ImageNet class list, not computed from WordNet: the judges (probes.photographs.wordnet, probes.photographs.semantics) decide which
-photographs show a concept from the WordNet hierarchy, and nothing of theirs is imported or copied here, so the
-two definitions of a concept agree only as far as two people's would (our "motor vehicle" includes the motor
+ImageNet class list, not computed from WordNet: the judges (probes.photographs.wordnet, probes.photographs.semantics)
+decide which photographs show a concept from the WordNet hierarchy, and nothing of theirs is imported or copied here, so
+the two definitions of a concept agree only as far as two people's would (our "motor vehicle" includes the motor
 scooter, which WordNet files elsewhere, and leaves out the amphibian and the snowplow). Each pure concept is one
 that nobody would call two things: road motor vehicles without the buses (public transport, far from cars in
 WordNet), bony fish without the sharks and rays (as far from a goldfish as a snake is), so a pure unit is pure

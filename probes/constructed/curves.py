@@ -38,8 +38,8 @@ Ground truth (the planted atlas): family "curves" = curves:0-15 with orientation
 shapes:0-2; "squares" = shapes:3-5; "edges" = edges:0-15 (direction 22.5k); "lines" = edges:16-23.
 
 Why its judges cannot see it through shared code: this module imports no instrument (no probes.stimuli,
-probes.circuits.arc_reading, probes.measures.tuning, ...). Its arcs are parameterised by curvature and arc length from the apex
-(the stimuli use a centre, a radius and an angular span), painted with a cone-shaped stroke on the kernel grid,
+probes.circuits.arc_reading, probes.measures.tuning, ...). Its arcs are parameterised by curvature and arc length from
+the apex (the stimuli use a centre, a radius and an angular span), painted with a cone-shaped stroke on the kernel grid,
 and matched to line detectors with a raised-cosine tuning; its first-layer kernels are Gabor patches and box
 differences of 11 px (the early-vision judges' templates are derivatives of Gaussians). What is shared is only
 the definition of orientation above, restated, not imported.
@@ -296,7 +296,8 @@ def planted_atlas(design: Design = POSITIVE) -> Atlas:
                          {k: float(o) % 360.0 for k, o in enumerate(design.orientations)}),
         "circles": family("shapes", range(3), design.description.get("circles", "circle readers of the curve family")),
         "squares": family("shapes", range(3, 6), "square readers of the straight-line units"),
-        "edges": family("edges", range(EDGES), design.description.get("edges", "oriented edge detectors, direction 22.5k"),
+        "edges": family("edges", range(EDGES),
+                        design.description.get("edges", "oriented edge detectors, direction 22.5k"),
                         {k: 22.5 * k for k in range(EDGES)}),
         "lines": family("edges", range(EDGES, EDGES + LINES), "dark-line detectors, orientation 22.5k"),
     })

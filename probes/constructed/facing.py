@@ -19,8 +19,8 @@ description of its case, with its own input and profile, so they are mirror part
                 brighter" said the other way round.
 Each is normalised so that a picture dark on one half and bright on the other gives the same response (4).
 
-Not built from any instrument of this suite (probes.photographs.mirror, probes.discover.facing, the claims): no import, no
-shared constant. RGB in [0, 1] at 96 px; every layer is a convolution and a ReLU.
+Not built from any instrument of this suite (probes.photographs.mirror, probes.discover.facing, the claims): no import,
+no shared constant. RGB in [0, 1] at 96 px; every layer is a convolution and a ReLU.
 
   parts    8x8 at stride 8 -> 12 x 12: unit 0 luminance, unit 1 darkness
   facing   12x12 over the whole parts map -> 1 x 1

@@ -34,12 +34,12 @@ Sides units 32-63 are read by no unit here; they exist so that the near miss `co
 Ground truth (the planted atlas): family "high_low" = boundaries:0-15 with orientations 22.5k.
 
 Why the judge cannot see this through shared code: the claims' judge of crops and visualisations
-(probes.measures.spectral) scores the high-pass energy of luminance (the crop minus its Gaussian blur, squared) summed over
-the two half-discs of the crop. Nothing here is a difference of Gaussians or a high-pass of luminance (texture is
+(probes.measures.spectral) scores the high-pass energy of luminance (the crop minus its Gaussian blur, squared) summed
+over the two half-discs of the crop. Nothing here is a difference of Gaussians or a high-pass of luminance (texture is
 oriented Gabor quadrature energy at one frequency band), and nothing is a half-disc (the sides are offset Gaussian
 lobes on a stride-4 grid). The weights are drawn with probes.constructed.drawing's `kernel_grid` only; no code or
-constant comes from probes.measures.spectral, probes.stimuli or probes.discover. Orientation convention (a definition, not
-an import): the orientation is the direction the fine side points to, degrees counter-clockwise from +x, y up.
+constant comes from probes.measures.spectral, probes.stimuli or probes.discover. Orientation convention (a definition,
+not an import): the orientation is the direction the fine side points to, degrees counter-clockwise from +x, y up.
 """
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding probes/ and zoom_in_claims/
 JUDGE_PACKAGES = ("probes", "zoom_in_claims")
 NOT_JUDGES = ("probes", "probes.defaults", "probes.zoo", "probes.addressing", "probes.models", "probes.constructed",
-              "probes.records.atlas", "probes.records.evidence", "probes.records.predictions", "probes.records.provenance",
+              "probes.records.atlas", "probes.records.evidence",
+              "probes.records.predictions", "probes.records.provenance",
               "probes.records.figures")  # and their submodules: they hold data and draw pictures, they measure nothing
 JUDGES_AMONG_THEM = ("probes.models.null_model",)  # builds the null twins every claim is judged against
 ROUND_NUMBERS = {0.25, 0.75, 1.5, 2.5}  # too common to count as copied from anyone

@@ -61,8 +61,8 @@ the random twins' largest (universality.matched_tuning, >= 0.2) was 0.21; with 2
 the interval [0.19, 0.47] (INCONCLUSIVE); with 36 every 10 degrees the correlations are 0.92-0.99.
 
 Why a judge cannot see the answer through shared code: the claims present curves drawn by probes.stimuli at
-the receptive field probes.activations.receptive_field measures and compare both networks' responses; this network's arcs
-are an analytic distance field with their own radii (0.2-0.55 of the field), span (140 degrees) and tube
+the receptive field probes.activations.receptive_field measures and compare both networks' responses; this network's
+arcs are an analytic distance field with their own radii (0.2-0.55 of the field), span (140 degrees) and tube
 width, read from Gabor bars of another profile at another stride, so the instrument's rendering of an arc, its
 radii and its stroke never enter the weights.
 

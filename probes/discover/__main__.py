@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         provenance=Provenance(
             method=f"probes.discover {args.family}: screen of {len(layers)} layers ({family_screen.CRITERIA}); "
                    f"command: python -m probes.discover {' '.join(argv if argv is not None else sys.argv[1:])}",
-            data=f"synthetic discovery stimuli {family_screen.DISCOVERY}; natural images: discovery half (even positions) of "
+            data=f"synthetic discovery stimuli {family_screen.DISCOVERY}; natural images: "
+                 "discovery half (even positions) of "
                  f"{Path(folder).name} ({len(natural)} images)",
             date=datetime.date.today().isoformat(),
             tool="probes.discover",

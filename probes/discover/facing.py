@@ -33,7 +33,8 @@ ADVANTAGE_MIN = 0.3
 UNION_FACING_MAX = 0.15
 UNION_CORRELATION = 0.5
 UNION_LAYERS = 4
-CRITERIA = (f"dog-selective x{DOG_RATIO}, facing index >= {FACING_MIN}, mirror partners (one the other's best) with correlation "
+CRITERIA = (f"dog-selective x{DOG_RATIO}, facing index >= {FACING_MIN}, "
+            "mirror partners (one the other's best) with correlation "
             f">= {PARTNER_MIN} and advantage >= {ADVANTAGE_MIN}; union: facing index <= {UNION_FACING_MAX}, "
             f"correlation with a pair >= {UNION_CORRELATION}, within {UNION_LAYERS} layers after")
 DISCOVERY = "dog photographs (WordNet n02084071) and their mirror images"
@@ -68,7 +69,8 @@ def candidate_layers(model: Model) -> tuple[list[str], list[str]]:
     return held, rejected
 
 
-def facing_pairs(responses: np.ndarray, mirror_responses: np.ndarray, dog_selective: np.ndarray) -> list[tuple[int, int]]:
+def facing_pairs(responses: np.ndarray, mirror_responses: np.ndarray,
+                 dog_selective: np.ndarray) -> list[tuple[int, int]]:
     index = facing_index(responses, mirror_responses)
     partners = best_partners(responses, mirror_responses)
     correlation = mirror_correlation(responses, mirror_responses)
@@ -76,7 +78,8 @@ def facing_pairs(responses: np.ndarray, mirror_responses: np.ndarray, dog_select
     pairs = []
     for a in range(responses.shape[1]):
         b = int(partners[a])
-        if (min(a, b), max(a, b)) not in pairs and all(dog_selective[[a, b]]) and min(index[a], index[b]) >= FACING_MIN \
+        if (min(a, b), max(a, b)) not in pairs and all(dog_selective[[a, b]]) \
+                and min(index[a], index[b]) >= FACING_MIN \
                 and min(correlation[a, b], correlation[b, a]) >= PARTNER_MIN \
                 and min(advantage[a, b], advantage[b, a]) >= ADVANTAGE_MIN:
             pairs.append((min(a, b), max(a, b)))

@@ -1,10 +1,10 @@
 """Discovery screen for polysemantic units: units of a late layer answering two or more unrelated concepts.
 
 On the discovery half of the photographs, at the atlas's `late_layers[0]` (or --layers): a unit's top photographs
-cluster into unrelated WordNet concepts (probes.photographs.semantics.top_concepts); the unit joins the family when at least
-MIN_CONCEPTS of them each drive it (their photographs' mean peak response at least probes.photographs.semantics.DRIVE times
-the unit's mean). The family records those concepts per unit, so a claim can test them on photographs of other
-classes.
+cluster into unrelated WordNet concepts (probes.photographs.semantics.top_concepts); the unit joins the family when at
+least MIN_CONCEPTS of them each drive it (their photographs' mean peak response at least
+probes.photographs.semantics.DRIVE times the unit's mean). The family records those concepts per unit, so a claim can
+test them on photographs of other classes.
 """
 from __future__ import annotations
 

@@ -98,8 +98,8 @@ def natural_responses(model: Model, images: torch.Tensor, drive_layers: list[str
 
 
 def discovery_photographs(photographs, max_images: int | None = None):
-    """The discovery half of an ImageSet (probes.photographs.images.split), as the screens saw it; with `max_images`, that
-    many of it evenly spaced over the half (the photographs are in class order, so the first N would hold only
+    """The discovery half of an ImageSet (probes.photographs.images.split), as the screens saw it; with `max_images`,
+    that many of it evenly spaced over the half (the photographs are in class order, so the first N would hold only
     the first classes: the facing and polysemantic screens would see no vehicles, food or objects at all)."""
     from probes.photographs.images import split
 

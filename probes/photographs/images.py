@@ -119,7 +119,8 @@ def load_image_folder(folder: str | os.PathLike, preprocessing: Preprocessing, *
             stored = torch.load(cache, weights_only=True)
             return ImageSet(stored["images"], stored["labels"], stored["names"], str(folder),
                             image_list_digest(paths, preprocessing))
-        except (OSError, RuntimeError, KeyError, EOFError, pickle.UnpicklingError) as error:  # a truncated or foreign file: decode again
+        except (OSError, RuntimeError, KeyError, EOFError, pickle.UnpicklingError) as error:
+            # a truncated or foreign file: decode again
             warnings.warn(f"ignoring unreadable image cache {cache}: {error}", stacklevel=2)
 
     transform = preprocessing.transform()

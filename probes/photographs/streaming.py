@@ -139,7 +139,8 @@ def top_examples(model: Model, paths: list[str | os.PathLike], layer: str, *, k:
             if best_values is None:
                 best_values, best_images = maxima.new_empty(len(units), 0), batch_images.new_empty(len(units), 0)
                 best_where = where.new_empty(len(units), 0)
-                total, total_sq = torch.zeros(len(units), dtype=torch.float64), torch.zeros(len(units), dtype=torch.float64)
+                total, total_sq = (torch.zeros(len(units), dtype=torch.float64),
+                                   torch.zeros(len(units), dtype=torch.float64))
             values = torch.cat([best_values, maxima], 1)
             keep = values.topk(min(k, values.shape[1]), dim=1).indices
             best_values = values.gather(1, keep)

@@ -14,8 +14,8 @@ One JSON file per model (``atlases/<model>.json``):
                                  high-low families the fine and coarse periods. Written by discovery, or set by
                                  hand; without it a claim measures the preference on discovery stimuli)
                              "receptive_field": {"size": 67, "stride": 8},  (optional: the layer's field and
-                                 stride in input pixels, measured by probes.activations.receptive_field when discovery wrote
-                                 the family, "clipped": true when the field is larger than the probe; for tables
+                                 stride in input pixels, measured by probes.activations.receptive_field when discovery
+                                 wrote the family, "clipped": true when the field is larger than the probe; for tables
                                  that compare networks)
                              "provenance": {"method": ..., "data": ..., "date": ..., "tool": ..., "notes": ...}}}}
 
@@ -222,7 +222,8 @@ def build_inceptionv1(reference: Path) -> Atlas:
                 continue
             slug = re.sub(r"[^a-z0-9]+", "_", entry["name"].lower()).strip("_")
             provenance = Provenance(
-                method="published neuron-family catalogue (Olah et al. 2020, 'An Overview of Early Vision in InceptionV1')",
+                method="published neuron-family catalogue "
+                       "(Olah et al. 2020, 'An Overview of Early Vision in InceptionV1')",
                 data=f"reference/inceptionv1/early-vision/{file.name}", date="2020-04-01",
                 tool="probes.records.atlas build-inceptionv1", notes=entry.get("comment", "")[:300])
             families[f"{layer}.{slug}"] = Family(layer, units, provenance, description=entry["name"])
@@ -234,7 +235,8 @@ def build_inceptionv1(reference: Path) -> Atlas:
     # Zoom In's polysemantic example, "4e:55" in its figure: cat faces, fronts of cars, cat legs.
     families["polysemantic"] = Family(
         "mixed4e", [55], Provenance(method="named in Zoom In (Olah et al. 2020), 'Polysemantic Neurons' figure",
-                                    data="the article's text: cat faces, fronts of cars and cat legs", date="2020-03-10",
+                                    data="the article's text: cat faces, fronts of cars and cat legs",
+                                    date="2020-03-10",
                                     tool="probes.records.atlas build-inceptionv1"),
         description="cat faces, fronts of cars, cat legs", concepts={55: [CAT, CAR]})
     # The paper's car feature is mixed4c:447 (early-vision catalogue), spread over mixed4d.

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from probes.records.predictions import HOLDS, INCONCLUSIVE, REFUTED, Prediction, finite, parse_all
+from probes.records.predictions import HOLDS, INCONCLUSIVE, REFUTED, finite, parse_all
 
 
 class ClaimRefuted(AssertionError):
@@ -215,4 +215,5 @@ def z_against(observed: float, draws: Sequence[float], *, resamples: int = 1000,
     picks = draws[rng.integers(0, len(draws), (resamples, len(draws)))]
     spread = picks.std(1)
     zs = (observed - picks.mean(1))[spread > 0] / spread[spread > 0]
-    return float((observed - draws.mean()) / draws.std()), (float(np.quantile(zs, 0.025)), float(np.quantile(zs, 0.975)))
+    return float((observed - draws.mean()) / draws.std()), (float(np.quantile(zs, 0.025)),
+                                                            float(np.quantile(zs, 0.975)))
