@@ -68,3 +68,17 @@ def test_an_error_is_never_kept(pytester, run):
     second, [entry], runs = run()
     assert runs == 2 and entry["verdict"] == "ERROR"
     second.assert_outcomes(errors=1)
+
+
+def test_a_key_that_cannot_be_made_runs_the_claim(pytester, run, monkeypatch):
+    from zoom_in_claims import reuse
+
+    def broken(item):
+        raise OSError("photographs unreadable")
+
+    monkeypatch.setattr(reuse, "verdict_key", broken)
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE))
+    run()
+    result, [entry], runs = run()
+    assert runs == 2 and entry["verdict"] == "HOLDS"
+    result.stdout.fnmatch_lines(["*its verdict cannot be kept (OSError: photographs unreadable); running it*"])

@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from importlib import metadata
 from pathlib import Path
 
@@ -134,6 +135,19 @@ def verdict_key(item) -> str | None:
     return store.entry_key(KIND, tuple(parts))
 
 
+def _key_or_none(item) -> str | None:
+    """The item's key, or None (run it) when reuse is off or the key cannot be made: keeping verdicts saves time
+    and must never cost a result."""
+    if not enabled(item.config):
+        return None
+    try:
+        return verdict_key(item)
+    except Exception as error:  # noqa: BLE001 -- the item runs, and its own fixtures report the problem
+        warnings.warn(f"{item.nodeid}: its verdict cannot be kept ({type(error).__name__}: {error}); running it",
+                      stacklevel=1)
+        return None
+
+
 def _replay(item, saved: list[dict]) -> None:
     started = time.perf_counter()
     hook = item.ihook
@@ -164,7 +178,7 @@ class KeptVerdicts:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
-        key = verdict_key(item) if enabled(item.config) else None
+        key = _key_or_none(item)
         self.running[item.nodeid] = (key, [])
         try:
             return (yield)
