@@ -82,3 +82,11 @@ def test_a_key_that_cannot_be_made_runs_the_claim(pytester, run, monkeypatch):
     result, [entry], runs = run()
     assert runs == 2 and entry["verdict"] == "HOLDS"
     result.stdout.fnmatch_lines(["*its verdict cannot be kept (OSError: photographs unreadable); running it*"])
+
+
+def test_a_path_setting_is_not_an_input_what_it_points_at_is(pytester, run, monkeypatch):
+    pytester.makepyfile(test_claim=CLAIM.format(body=MEASURE))
+    run()
+    monkeypatch.setenv("ZOOM_IN_SHARED", str(pytester.path))  # read by .ci/run only, never by a claim
+    _, [entry], runs = run()
+    assert runs == 1 and "reused" in entry
