@@ -98,6 +98,14 @@ def _network(config, request: ModelRequest) -> tuple[str, str, str] | None:
     return key, _photographs(config, trained.preprocessing), atlas
 
 
+def _network_once(config, request: ModelRequest) -> tuple[str, str, str] | None:
+    """`_network`, computed once per run for each network."""
+    cache = config.stash.setdefault(NETWORKS, {})
+    if request not in cache:
+        cache[request] = _network(config, request)
+    return cache[request]
+
+
 def _claim_files(item) -> list[str]:
     path = Path(item.path)
     conftests = [folder / "conftest.py" for folder in path.parents
@@ -111,10 +119,7 @@ def verdict_key(item) -> str | None:
     if declared is None or request is None:
         return None
     config = item.config
-    cache = config.stash.setdefault(NETWORKS, {})
-    if request not in cache:
-        cache[request] = _network(config, request)
-    network = cache[request]
+    network = _network_once(config, request)
     if network is None:
         return None
     parts = [serial_nodeid(item), _claim_files(item), json.dumps(registry.registry_entry(config, declared.id),
@@ -127,12 +132,10 @@ def verdict_key(item) -> str | None:
         except pytest.skip.Exception:
             name = None
         if name is not None:
-            compared = ModelRequest(name)
-            if compared not in cache:
-                cache[compared] = _network(config, compared)
-            if cache[compared] is None:
+            compared = _network_once(config, ModelRequest(name))
+            if compared is None:
                 return None
-            parts.append(cache[compared])
+            parts.append(compared)
     return store.entry_key(KIND, tuple(parts))
 
 

@@ -13,7 +13,6 @@ from scipy.stats import pearsonr
 from probes.defaults import reference_folder
 
 
-
 class ReferenceMissing(FileNotFoundError):
     """The published data is not on this machine; the message says where it was looked for."""
 
