@@ -10,7 +10,9 @@ response.
              photographs' classes exceeds the 95th percentile of 200 random sets of 10 confirmation photographs.
              Predictions: fraction of the layer's units coherent >= 0.5, and that fraction minus the largest
              fraction among DRAWS = 2 random-weight twins of the network (null twins, seeds 1-2, batch norms
-             recalibrated on the discovery photographs the controls use) >= 0.1.
+             recalibrated on the discovery photographs the controls use) >= 0.1. The twins' peak responses are
+             read through the disk store over every photograph and late layer, as a null control's are, so
+             the run's null twins of seeds 1-2 and a rerun find them there.
              Resampled: the confirmation photographs (RESAMPLES resamples), recomputing each network's top
              photographs and the chance ceiling on each. A photograph drawn twice is one photograph: its pair with
              itself is left out of a mean similarity (it would count as a perfectly coherent pair).
@@ -35,9 +37,9 @@ sharpen with --images pointing at an ImageNet validation folder (50 per class).
 """
 import numpy as np
 
+from probes.activations.measured import PhotographPeaks
 from probes.measures.baselines import random_units
 from probes.models.null_model import null_twin
-from probes.photographs.mirror import peak_responses
 from probes.photographs.semantics import (
     DRIVE,
     TOP_K,
@@ -52,6 +54,7 @@ from probes.photographs.semantics import (
 )
 from probes.records.figures import grouped_bars, image_grid
 from zoom_in_claims import claim
+from zoom_in_claims.data import late_layers_of
 from zoom_in_claims.models import calibration_photographs
 
 DRAWS = 2
@@ -103,7 +106,7 @@ def top_slots(order: np.ndarray, counts: np.ndarray, k: int = TOP_K) -> np.ndarr
        "random photographs, more than a random network's are.", source=SOURCE, kind="dataset examples",
        positive=POSITIVE, min_images=MIN_IMAGES, expect="refuted",
        predictions={COHERENT: ">= 0.5", COHERENT_MARGIN: ">= 0.1"}, resample="photographs")
-def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, evidence, pytestconfig,
+def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, atlas, evidence, pytestconfig,
                                       figures):
     half = concept_responses.half("confirmation")
     wnids = [concept_responses.wnids[i] for i in half]
@@ -118,9 +121,12 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
                    for top in top_photographs(responses[:, answering]))
 
     calibration = calibration_photographs(pytestconfig, model)
-    networks = [concept_responses.responses[layer][half]] + [
-        peak_responses(null_twin(model, seed=seed, images=calibration), images.images[half], layer)[layer]
-        for seed in range(1, DRAWS + 1)]
+
+    def twin_peaks(seed: int) -> np.ndarray:  # every photograph and late layer, kept as a null control's are
+        twin = null_twin(model, seed=seed, images=calibration)
+        return PhotographPeaks(twin, images, late_layers_of(atlas))(layer)[layer][half]
+
+    networks = [concept_responses.responses[layer][half]] + [twin_peaks(seed) for seed in range(1, DRAWS + 1)]
     fractions = [coherent_units(responses) / width for responses in networks]
 
     figures.add("coherent units, trained vs random twins", lambda: grouped_bars(  # lambdas: drawn only for a report
