@@ -90,3 +90,28 @@ def test_a_path_setting_is_not_an_input_what_it_points_at_is(pytester, run, monk
     monkeypatch.setenv("ZOOM_IN_SHARED", str(pytester.path))  # read by .ci/run only, never by a claim
     _, [entry], runs = run()
     assert runs == 1 and "reused" in entry
+
+
+COMPARISON = '''
+from zoom_in_claims import claim
+
+
+@claim("demo.compare", "Two networks share a unit.", source="test", kind="weights",
+       predictions={"shared": ">= 1"}, resample="exact")
+def test_compare(model, reference, evidence):
+    evidence.measure("shared", 1)
+'''
+
+
+def test_a_comparison_with_one_network_skips_before_building_its_null_twin(pytester, run, monkeypatch):
+    """A warm run replays every verdict; a NOT RUN comparison must not build a null twin just to skip."""
+    from zoom_in_claims import models
+
+    built = []
+    monkeypatch.setattr(models, "null_twin", lambda *args, **kwargs: built.append(kwargs) or args[0])
+    pytester.makepyfile(test_compare=COMPARISON)
+    (pytester.path / "runs.txt").write_text("")
+    result, [entry], _ = run("--controls", "--null-seeds", "2")
+    result.assert_outcomes(skipped=3)
+    assert built == []
+    assert entry["verdict"] == "NOT RUN" and "give two or more" in entry["reason"]
