@@ -3,7 +3,7 @@ import math
 import pytest
 
 from probes.records.evidence import (ClaimInconclusive, ClaimRefuted, Evidence, MeasurementError, rank_against,
-                                     z_against)
+                                     rank_interval, z_against)
 from probes.records.predictions import Prediction, PredictionError
 
 DECLARED = {"first": ">= 0.5", "second": "<= 0.5", "third": "in [0, 1]"}
@@ -78,3 +78,13 @@ def test_comparisons_with_random_draws_are_ranks_and_z_scores_without_caps():
     assert z > 40 and low > 20
     with pytest.raises(MeasurementError):
         z_against(0.7, [0.0, 0.0, 0.0])
+
+
+def test_a_rank_interval_holds_the_rank_when_draws_tie_with_it():
+    """Random ablations that change nothing tie with a family ablation that changes nothing: the rank (ties count
+    half) is 0.665 here, and its interval must hold it, not describe the strict count alone (0.33)."""
+    draws = [0.0] * 67 + [-1.0] * 33
+    low, high = rank_interval(0.0, draws)
+    assert rank_against(0.0, draws) == 0.665 and low < 0.33 < 0.665 < high
+    untied = [-1.0] * 33 + [1.0] * 67
+    assert rank_interval(0.0, untied) == pytest.approx((0.2456, 0.4269), abs=1e-3)  # Wilson on 33 of 100

@@ -198,10 +198,12 @@ def rank_against(observed: float, draws: Sequence[float]) -> float:
 
 
 def rank_interval(observed: float, draws: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
-    """The rank's interval from the number of draws: with k draws, a rank is only resolved to about 1/k."""
+    """The rank's interval from the number of draws: with k draws, a rank is only resolved to about 1/k. A draw
+    equal to `observed` could fall either side of it: the lower bound counts every tie as beating `observed`, the
+    upper bound as beaten by it, so the interval holds the rank (where ties count half)."""
     draws = np.asarray(draws, dtype=float)
-    exceeded = int(np.sum(observed > draws))
-    return wilson_ci(exceeded, len(draws), confidence)
+    exceeded, tied = int(np.sum(observed > draws)), int(np.sum(observed == draws))
+    return wilson_ci(exceeded, len(draws), confidence)[0], wilson_ci(exceeded + tied, len(draws), confidence)[1]
 
 
 def z_against(observed: float, draws: Sequence[float], *, resamples: int = 1000, seed: int = 0
