@@ -44,6 +44,13 @@ def test_centre_and_batching(lite0, batch):
     torch.testing.assert_close(centre, whole[:, :, 14, 14])
 
 
+def test_batches_fill_one_tensor_equal_to_a_single_pass_in_the_same_layout(lite0, batch):
+    whole = capture(lite0, batch, "blocks.5.expand", batch_size=4)["blocks.5.expand"]
+    uneven = capture(lite0, batch, "blocks.5.expand", batch_size=3)["blocks.5.expand"]  # batches of 3 and 1
+    torch.testing.assert_close(uneven, whole)
+    assert uneven.dtype == torch.float32 and uneven.stride() == whole.stride()
+
+
 def test_hooks_are_removed_after_capture(lite0, batch):
     capture(lite0, batch, ["blocks.5.expand"])
     assert all(not module._forward_hooks for module in lite0.module.modules())
