@@ -58,13 +58,18 @@ def peaks_for(config, model) -> PhotographPeaks:
     """The session's one `PhotographPeaks` of `model`, over the late layers of its atlas (none without one)."""
     cache = config.stash.setdefault(PEAKS, {})
     if id(model) not in cache:
-        try:
-            atlas = atlas_for(config, model.name, first_model=model.name == model_names(config)[0])
-            layers = late_layers_of(atlas)
-        except pytest.skip.Exception:
-            layers = []
-        cache[id(model)] = PhotographPeaks(model, images_for(config, model), layers)
+        cache[id(model)] = PhotographPeaks(model, images_for(config, model), peak_layers(config, model))
     return cache[id(model)]
+
+
+def peak_layers(config, model) -> list[str]:
+    """The layers whose photograph peaks a network computes in one pass: the late layers of its model's atlas
+    (`late_layers_of`; none without an atlas). A null twin's are its trained network's: the same layers."""
+    try:
+        atlas = atlas_for(config, model.name, first_model=model.name == model_names(config)[0])
+    except pytest.skip.Exception:
+        return []
+    return late_layers_of(atlas)
 
 
 def late_layers_of(atlas: Atlas) -> list[str]:

@@ -21,6 +21,7 @@ from probes.measures.universality import LayerProfiles, layer_profiles
 from zoom_in_claims.data import activations_for, atlas_for, require_family
 from zoom_in_claims.models import ModelRequest, load_network
 from zoom_in_claims.options import model_names
+from zoom_in_claims.verdicts import model_request
 
 # a constructed control -> the network it is compared with: the positive twin and its near miss
 TWINS = {"constructed_curves_twin": "constructed_curves", "constructed_curves_twin_straightened": "constructed_curves"}
@@ -50,8 +51,7 @@ def reference_name(config, model_name: str) -> str:
 def pytest_runtest_setup(item):
     """A comparison with nothing to compare is NOT RUN before its fixtures are set up: otherwise a null twin would
     be built (seconds of batch-norm recalibration) only for its claim to skip."""
-    callspec = getattr(item, "callspec", None)
-    request = callspec.params.get("model") if callspec else None
+    request = model_request(item)
     if "reference" in item.fixturenames and request is not None:
         reference_name(item.config, request.name)
 

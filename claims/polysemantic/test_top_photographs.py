@@ -54,7 +54,7 @@ from probes.photographs.semantics import (
 )
 from probes.records.figures import grouped_bars, image_grid
 from zoom_in_claims import claim
-from zoom_in_claims.data import late_layers_of
+from zoom_in_claims.data import peak_layers
 from zoom_in_claims.models import calibration_photographs
 
 DRAWS = 2
@@ -106,7 +106,7 @@ def top_slots(order: np.ndarray, counts: np.ndarray, k: int = TOP_K) -> np.ndarr
        "random photographs, more than a random network's are.", source=SOURCE, kind="dataset examples",
        positive=POSITIVE, min_images=MIN_IMAGES, expect="refuted",
        predictions={COHERENT: ">= 0.5", COHERENT_MARGIN: ">= 0.1"}, resample="photographs")
-def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, atlas, evidence, pytestconfig,
+def test_top_photographs_are_coherent(model, images, concept_responses, late_layers, evidence, pytestconfig,
                                       figures):
     half = concept_responses.half("confirmation")
     wnids = [concept_responses.wnids[i] for i in half]
@@ -124,7 +124,7 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
 
     def twin_peaks(seed: int) -> np.ndarray:  # every photograph and late layer, kept as a null control's are
         twin = null_twin(model, seed=seed, images=calibration)
-        return PhotographPeaks(twin, images, late_layers_of(atlas))(layer)[layer][half]
+        return PhotographPeaks(twin, images, peak_layers(pytestconfig, model))(layer)[layer][half]
 
     networks = [concept_responses.responses[layer][half]] + [twin_peaks(seed) for seed in range(1, DRAWS + 1)]
     fractions = [coherent_units(responses) / width for responses in networks]
