@@ -71,6 +71,44 @@ def test_two_workers_give_the_serial_ledger_and_report(inner):
         assert len(list((inner.path / name / "figures").glob("*.png"))) == 3  # trained, null twin, positive
 
 
+WHERE = '''
+import os
+from pathlib import Path
+from probes.records.timing import network_of
+from zoom_in_claims import claim
+
+def _note(model):
+    with Path("workers.log").open("a") as log:
+        log.write(f"{network_of(model)}|{os.environ['PYTEST_XDIST_WORKER']}\\n")
+
+@claim("where.first", "Notes its worker.", source="test", kind="weights", positive="constructed_curves",
+       predictions={"trained": ">= 0.5"}, resample="exact")
+def test_first(model, evidence):
+    _note(model)
+    evidence.measure("trained", 0.0 if model.null else 1.0)
+
+@claim("where.second", "Notes its worker.", source="test", kind="weights", positive="constructed_curves",
+       predictions={"trained": ">= 0.5"}, resample="exact")
+def test_second(model, evidence):
+    _note(model)
+    evidence.measure("trained", 0.0 if model.null else 1.0)
+'''
+
+
+def test_each_network_runs_on_one_worker(inner):
+    """Under pytest 9.2, xdist's loadgroup lost its groups (pytest-xdist issue 1386) and dealt one network's items
+    to both workers, and each loaded the network and measured it again."""
+    inner.makepyfile(test_where=WHERE)
+    result = _run(inner, "test_where.py", "-n", "2", "--null-seeds", "2")
+    assert result.ret == 0, result.stdout.str()
+    workers: dict[str, set] = {}
+    for line in (inner.path / "workers.log").read_text().splitlines():
+        network, worker = line.split("|")
+        workers.setdefault(network, set()).add(worker)
+    assert len(workers) == 4  # the trained network, two null twins, the positive control
+    assert all(len(where) == 1 for where in workers.values()), workers
+
+
 def test_provenance_of_each_verdict(inner):
     assert _run(inner, "--ledger", "out").ret == 0
     rows = {row["id"]: row for row in _comparable(inner.path / "out")}
