@@ -5,7 +5,8 @@ import torch
 from PIL import Image
 from torch import nn
 
-from probes.featurevis import direction, render, unit
+from probes.featurevis import direction, diversity, render, unit
+from probes.featurevis.render import _evaluate
 from probes.featurevis.save import save
 from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
@@ -37,6 +38,30 @@ def test_rendering_increases_each_objective_and_is_deterministic():
     torch.testing.assert_close(first.images, second.images)
     assert first.history[-1] > first.history[0]
     assert first.images.shape == (2, 3, 24, 24) and 0 <= first.images.min() and first.images.max() <= 1
+
+
+def test_each_objective_reads_its_own_image_as_it_would_the_batch():
+    """A per-image objective is shown its image alone (a cheaper backward pass): the same values and gradients as
+    reading image i off the whole batch; diversity, which compares images, still sees them all."""
+    torch.manual_seed(0)
+    objectives = [unit("a", 0), unit("a", 2) - 0.5 * unit("b", 1, position=None),
+                  direction("b", torch.randn(3, generator=torch.Generator().manual_seed(0))),
+                  unit("a", 1) + diversity("b")]
+
+    def batch_reading(objectives, store):
+        return torch.stack([objective(store)[i] for i, objective in enumerate(objectives)])
+
+    results = []
+    for evaluate in (_evaluate, batch_reading):
+        generator = torch.Generator().manual_seed(1)
+        store = {"a": torch.randn(4, 3, 5, 5, generator=generator).requires_grad_(),
+                 "b": torch.randn(4, 3, 4, 4, generator=generator).requires_grad_()}
+        values = evaluate(objectives, store)
+        values.sum().backward()
+        results.append((values.detach(), {name: captured.grad for name, captured in store.items()}))
+    (values, grads), (expected, expected_grads) = results
+    assert torch.allclose(values, expected, atol=1e-6)
+    assert all(torch.allclose(grads[name], expected_grads[name], atol=1e-6) for name in grads)
 
 
 def test_hooks_are_removed_after_an_error():

@@ -81,6 +81,16 @@ def load_network(config, request: ModelRequest):
     return cache[request]
 
 
+def random_twins(config, model, count: int) -> list:
+    """`count` random-weight networks to compare `model` with: the run's null twins of its trained network (its own
+    for a constructed one), seeds 1, 2, ..., passing over a null twin's own seed, so that a null control is
+    compared with other null twins and never with itself. Each is built once per session, shared with the null
+    control of its seed, and its measurements are kept in the disk store under the same keys."""
+    own = model.extra.get("null_seed") if model.null else None
+    seeds = [seed for seed in range(1, count + 2) if seed != own][:count]
+    return [load_network(config, ModelRequest(model.name, "init", seed=seed)) for seed in seeds]
+
+
 def calibration_photographs(config, model) -> torch.Tensor:
     """The photographs a null twin's batch norms are recalibrated on: the first of the discovery half."""
     photographs = split(images_for(config, model), "discovery")

@@ -9,10 +9,13 @@ response.
   coherence  on the confirmation half: a unit is coherent when the mean pairwise WordNet similarity of its top
              photographs' classes exceeds the 95th percentile of 200 random sets of 10 confirmation photographs.
              Predictions: fraction of the layer's units coherent >= 0.5, and that fraction minus the largest
-             fraction among DRAWS = 2 random-weight twins of the network (null twins, seeds 1-2, batch norms
-             recalibrated on the discovery photographs the controls use) >= 0.1. The twins' peak responses are
-             read through the disk store over every photograph and late layer, as a null control's are, so
-             the run's null twins of seeds 1-2 and a rerun find them there.
+             fraction among DRAWS = 2 random-weight twins of the network >= 0.1. The twins are the run's null
+             twins of the trained network (batch norms recalibrated on the discovery photographs the controls
+             use): seeds 1-2, and for a null control of seed s the first two other seeds, so it is never
+             compared with itself (zoom_in_claims.models.random_twins). Their peak responses are the session's,
+             over every photograph and late layer, and kept in the disk store, so a null control of the same
+             seed and a rerun find them there. (Until 2026-12-01 a null control's twins were twins of the null
+             twin itself: the same distribution, but networks built for this claim alone.)
              Resampled: the confirmation photographs (RESAMPLES resamples), recomputing each network's top
              photographs and the chance ceiling on each. A photograph drawn twice is one photograph: its pair with
              itself is left out of a mean similarity (it would count as a perfectly coherent pair).
@@ -37,9 +40,7 @@ sharpen with --images pointing at an ImageNet validation folder (50 per class).
 """
 import numpy as np
 
-from probes.activations.measured import PhotographPeaks
 from probes.measures.baselines import random_units
-from probes.models.null_model import null_twin
 from probes.photographs.semantics import (
     DRIVE,
     TOP_K,
@@ -54,8 +55,8 @@ from probes.photographs.semantics import (
 )
 from probes.records.figures import grouped_bars, image_grid
 from zoom_in_claims import claim
-from zoom_in_claims.data import peak_layers
-from zoom_in_claims.models import calibration_photographs
+from zoom_in_claims.data import peaks_for
+from zoom_in_claims.models import random_twins
 
 DRAWS = 2
 SOURCE = "Zoom In, 'polysemantic neurons' (InceptionV1 mixed4e:55)"
@@ -120,17 +121,13 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
         return sum(coherence([wnids[i] for i in top], wordnet) > ceiling
                    for top in top_photographs(responses[:, answering]))
 
-    calibration = calibration_photographs(pytestconfig, model)
-
-    def twin_peaks(seed: int) -> np.ndarray:  # every photograph and late layer, kept as a null control's are
-        twin = null_twin(model, seed=seed, images=calibration)
-        return PhotographPeaks(twin, images, peak_layers(pytestconfig, model))(layer)[layer][half]
-
-    networks = [concept_responses.responses[layer][half]] + [twin_peaks(seed) for seed in range(1, DRAWS + 1)]
+    twins = random_twins(pytestconfig, model, DRAWS)
+    networks = [concept_responses.responses[layer][half]] + [peaks_for(pytestconfig, twin)(layer)[layer][half]
+                                                             for twin in twins]
     fractions = [coherent_units(responses) / width for responses in networks]
 
     figures.add("coherent units, trained vs random twins", lambda: grouped_bars(  # lambdas: drawn only for a report
-        ["trained"] + [f"random twin (seed {seed})" for seed in range(1, DRAWS + 1)],
+        ["trained"] + [f"random twin (seed {twin.extra['null_seed']})" for twin in twins],
         {"fraction of units coherent": fractions}, ylabel=f"fraction of {layer}'s {width} units",
         title="top photographs closer in meaning than chance"),
         caption=f"The fraction of {layer}'s units whose top {TOP_K} confirmation photographs are more alike by WordNet "

@@ -1,7 +1,8 @@
 """Objectives: small values that say what to maximise, compose with + - * and keep a readable description.
 
 An objective maps the captured activations {layer: (N, C, H, W)} to one value per image (N,). In a batched
-render, image i is optimised for objective i.
+render, image i is optimised for objective i. Most objectives read each image alone (`per_image`), and a render
+shows them only their own image; one that compares the images of a batch (`diversity`) is shown them all.
 """
 from __future__ import annotations
 
@@ -19,25 +20,27 @@ class Objective:
     layers: frozenset
     function: Callable[[dict], Tensor]
     description: str
+    per_image: bool = True  # image i's value depends on image i alone
 
     def __call__(self, activations: dict) -> Tensor:
         return self.function(activations)
 
     def __add__(self, other: "Objective") -> "Objective":
         return Objective(self.layers | other.layers, lambda a: self(a) + other(a),
-                         f"{self.description} + {other.description}")
+                         f"{self.description} + {other.description}", self.per_image and other.per_image)
 
     def __sub__(self, other: "Objective") -> "Objective":
         return Objective(self.layers | other.layers, lambda a: self(a) - other(a),
-                         f"{self.description} - {other.description}")
+                         f"{self.description} - {other.description}", self.per_image and other.per_image)
 
     def __mul__(self, factor: float) -> "Objective":
-        return Objective(self.layers, lambda a: factor * self(a), f"{factor:g} * ({self.description})")
+        return Objective(self.layers, lambda a: factor * self(a), f"{factor:g} * ({self.description})",
+                         self.per_image)
 
     __rmul__ = __mul__
 
     def __neg__(self) -> "Objective":
-        return Objective(self.layers, lambda a: -self(a), f"-({self.description})")
+        return Objective(self.layers, lambda a: -self(a), f"-({self.description})", self.per_image)
 
 
 def _centre(activation: Tensor) -> Tensor:
@@ -71,4 +74,4 @@ def diversity(layer: str) -> Objective:
         gram = torch.nn.functional.normalize((flat @ flat.transpose(1, 2)).flatten(1), dim=1)
         similarity = gram @ gram.T
         return -(similarity.sum(1) - similarity.diagonal())
-    return Objective(frozenset([layer]), negative_similarity, f"diversity({layer})")
+    return Objective(frozenset([layer]), negative_similarity, f"diversity({layer})", per_image=False)

@@ -33,7 +33,11 @@ class Result:
 
 
 def _evaluate(objectives: list[Objective], store: dict) -> Tensor:
-    return torch.stack([objective(store)[i] for i, objective in enumerate(objectives)])
+    """Objective i's value on image i. A per-image objective sees a batch of its own image alone: read off the
+    whole batch, each objective's backward pass would fill a batch-sized gradient of zeros, N of them a step."""
+    images = {layer: values.unbind(0) for layer, values in store.items()}  # one backward for all the views
+    return torch.stack([objective({layer: images[layer][i].unsqueeze(0) for layer in objective.layers})[0]
+                        if objective.per_image else objective(store)[i] for i, objective in enumerate(objectives)])
 
 
 @timed("feature visualisation")
