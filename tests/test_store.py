@@ -1,6 +1,7 @@
 """The disk store (probes/activations/store.py): an entry is served only for the same network, inputs and request; a
 network with a hook in place is never served; a stale or unreadable entry is recomputed; the store stays within its
 limit; and the activations, receptive fields and feature visualisations that use it give what computing gives."""
+import multiprocessing
 import time
 
 import pytest
@@ -38,6 +39,30 @@ def test_an_entry_is_computed_once_then_read():
     first = store.stored("numbers", ("a", 1), compute)
     second = store.stored("numbers", ("a", 1), compute)
     assert calls == [1] and torch.equal(first, second)
+
+
+def _store_slowly(log_path, results):
+    def compute():
+        with open(log_path, "a") as log:
+            log.write("computed\n")
+        time.sleep(1.0)  # long enough for the other process to find the entry being computed
+        return torch.arange(3)
+    results.put(store.stored("numbers", ("shared", 1), compute).tolist())
+
+
+def test_processes_sharing_the_store_compute_an_entry_once(tmp_path):
+    """As xdist workers do: the second process waits for the first to store the entry, then reads it."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    log_path = tmp_path / "computations.log"
+    processes = [context.Process(target=_store_slowly, args=(log_path, results)) for _ in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    assert [process.exitcode for process in processes] == [0, 0]
+    assert log_path.read_text().splitlines() == ["computed"]
+    assert [results.get(timeout=5) for _ in processes] == [[0, 1, 2], [0, 1, 2]]
 
 
 def test_another_request_is_another_entry():

@@ -8,26 +8,35 @@ An entry is keyed by everything that can change it: the network's live weights (
 another model never shares an entry), the inputs and the request. A network with a hook in place (an ablation, a
 capture in progress) is never served or stored, since the hook changes what it computes. An entry that cannot be
 read, or whose stored key differs, is computed again and replaced, with a warning. The store is bounded
-(ZOOM_IN_CACHE_GB, default 8): after each write the least recently used entries go until it fits.
+(ZOOM_IN_CACHE_GB, default 10): after each write the least recently used entries go until it fits. Processes that
+share the store (xdist workers) compute an entry once: while one computes it, another that needs it waits for it.
 
 Where: $ZOOM_IN_CACHE/store (default ~/.cache/zoom-in-claims/store); ZOOM_IN_CACHE="" turns the store off.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import time
 import warnings
 from pathlib import Path
 from typing import Callable, TypeVar
 
 import torch
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: processes sharing the store may compute an entry twice, never wrongly
+    fcntl = None
+
 from probes.records.provenance import weights_digest
 from probes.records.timing import network_of, stage
 
 VERSION = 1  # bump when what an entry holds changes shape: every older entry is then recomputed
 DEFAULT_GB = 10.0  # a full run with three null seeds keeps about 6 GB of activations
+LOCK_WAIT = 600.0  # seconds to wait for another process computing an entry before computing it here as well
 
 T = TypeVar("T")
 
@@ -131,8 +140,12 @@ def stored(kind: str, parts: tuple, compute: Callable[[], T], *, network: str = 
     found = load(kind, parts, network=network)
     if found is not MISSING:
         return found
-    value = compute()
-    save(kind, parts, value, network=network)
+    with _computing(kind, parts, network):
+        found = load(kind, parts, network=network)  # stored by another process while this one waited
+        if found is not MISSING:
+            return found
+        value = compute()
+        save(kind, parts, value, network=network)
     return value
 
 
@@ -145,11 +158,68 @@ def stored_layers(kind: str, model, inputs: str | None, layers: list[str], compu
     found = {layer: value for layer, value in found.items() if value is not MISSING}
     missing = [layer for layer in layers if layer not in found]
     if missing:
-        computed = compute(missing)
-        for layer in missing:
-            save(kind, parts[layer], computed[layer], network=network)
-        found.update(computed)
+        with _computing(kind, (key, inputs), network):  # one pass per network and inputs at a time
+            again = {layer: load(kind, parts[layer], network=network) for layer in missing}
+            found.update({layer: value for layer, value in again.items() if value is not MISSING})
+            missing = [layer for layer in layers if layer not in found]
+            if missing:
+                computed = compute(missing)
+                for layer in missing:
+                    save(kind, parts[layer], computed[layer], network=network)
+                found.update(computed)
     return found
+
+
+_held: set[Path] = set()  # the locks this process holds, so that a nested request never waits for itself
+
+
+@contextlib.contextmanager
+def _computing(kind: str, parts: tuple, network: str):
+    """Held while this process computes the entry (kind, parts): another process of the run that needs it waits,
+    then reads it, instead of computing it at the same time. The operating system releases the lock of a process
+    that dies; a wait longer than LOCK_WAIT gives up and computes here too."""
+    path, _ = _path(kind, parts)
+    if path is None or fcntl is None or path in _held:
+        yield
+        return
+    lock = path.with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a")
+    except OSError:  # a read-only store: compute without waiting, as when it is off
+        yield
+        return
+    with handle:
+        locked = _lock(handle, kind, network)
+        _held.add(path)
+        try:
+            yield
+        finally:
+            _held.discard(path)
+            if locked:  # removed, so the store holds only entries; a process that waited on it reads the entry
+                lock.unlink(missing_ok=True)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock(handle, kind: str, network: str) -> bool:
+    def attempt() -> bool:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    if attempt():
+        return True
+    with stage("waiting for another process", network, kind):
+        deadline = time.monotonic() + LOCK_WAIT
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            if attempt():
+                return True
+    warnings.warn(f"another process has computed {kind} of {network or 'a network'} for over {LOCK_WAIT:.0f} s; "
+                  "computing it here as well", stacklevel=4)
+    return False
 
 
 def _read(path: Path, key: str):
