@@ -75,6 +75,19 @@ def test_twin_is_deterministic_per_seed_and_leaves_the_trained_model_alone(kind)
     assert a.layers["3"].module is a.module.network[3]  # the twin's layers point into the twin
 
 
+def test_a_twin_is_the_same_network_whatever_the_thread_count(lite0, photos):
+    """A serial run and an xdist worker (one thread each) must build the same null twin, or its controls differ."""
+    threads = torch.get_num_threads()
+    twins = []
+    try:
+        for count in (2, 1):
+            torch.set_num_threads(count)
+            twins.append(null_twin(lite0, seed=1, images=photos[:32]).module.state_dict())
+    finally:
+        torch.set_num_threads(threads)
+    assert all(torch.equal(value, twins[1][name]) for name, value in twins[0].items())
+
+
 def test_batch_norm_networks_need_photographs_and_kinds_are_checked(lite0):
     with pytest.raises(ValueError, match="images="):
         null_twin(lite0, "init")

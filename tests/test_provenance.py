@@ -63,6 +63,15 @@ def test_diff_names_the_changed_verdict_measurement_and_input(tmp_path, capsys):
     assert "atlas t1 -> t2" in printed and "weights" not in printed
 
 
+def test_diff_names_a_control_whose_measurement_moved_under_the_same_verdicts(tmp_path, capsys):
+    before = dict(copy.deepcopy(ROW), controls=[{"seed": 0, "verdict": "REFUTED",
+                                                  "measurements": [{"name": "gap", "value": 3.0}]}])
+    after = copy.deepcopy(before)
+    after["controls"][0]["measurements"][0]["value"] = 5.0
+    assert main([str(_ledger(tmp_path, "old", [before])), str(_ledger(tmp_path, "new", [after]))]) == 1
+    assert "null twin (seed 0), gap: 3 -> 5" in capsys.readouterr().out
+
+
 def test_diff_is_silent_for_equal_ledgers_and_reports_new_and_gone_rows(tmp_path, capsys):
     same = _ledger(tmp_path, "same", [ROW])
     assert main([str(same), str(same / "ledger.json")]) == 0

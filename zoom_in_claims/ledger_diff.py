@@ -2,8 +2,8 @@
 
     python -m zoom_in_claims.ledger_diff OLD NEW        (each a ledger.json or the folder holding one)
 
-Lists every claim (and model) whose verdict or measurements changed, or that appeared or disappeared, with the
-provenance fields that differ (claim source, weights, images, atlas, package). Exit status as diff(1): 0 when
+Lists every claim (and model) whose verdict or measurements changed, or a control's (each null twin, the positive
+control, the near miss), or that appeared or disappeared, with the provenance fields that differ (claim source, weights, images, atlas, package). Exit status as diff(1): 0 when
 nothing changed, 1 when something did, 2 on bad input.
 """
 from __future__ import annotations
@@ -52,6 +52,28 @@ def changed_measurements(old: dict, new: dict) -> list[str]:
     return lines
 
 
+def _controls(row: dict) -> dict[str, dict]:
+    """Each control's entry, by name: every null twin by its seed, the positive control, the near miss."""
+    found = {f"null twin (seed {control.get('seed')})": control for control in row.get("controls") or []}
+    found.update({name: row[field] for name, field in (("positive control", "positive_control"),
+                                                        ("near miss", "near_miss_control")) if row.get(field)})
+    return found
+
+
+def changed_controls(old: dict, new: dict) -> list[str]:
+    """A control's verdict or measurements that changed (a null twin's verdict alone can hide a moved value)."""
+    before, after = _controls(old), _controls(new)
+    lines = []
+    for name in dict.fromkeys([*before, *after]):
+        if name not in before or name not in after:
+            lines.append(f"{name}: {'(new)' if name not in before else '(gone)'}")
+            continue
+        if name.startswith("null twin") and before[name].get("verdict") != after[name].get("verdict"):
+            lines.append(f"{name}: {before[name].get('verdict')} -> {after[name].get('verdict')}")
+        lines += [f"{name}, {line}" for line in changed_measurements(before[name], after[name])]
+    return lines
+
+
 def changed_inputs(old: dict, new: dict) -> list[str]:
     before, after = old.get("provenance") or {}, new.get("provenance") or {}
     return [f"{field} {before.get(field)} -> {after.get(field)}"
@@ -74,6 +96,7 @@ def differences(old_rows: dict, new_rows: dict) -> list[str]:
                     for name, field in (("null", "control"), ("positive", "positive_control"),
                                         ("near-miss", "near_miss_control"))
                     if (old.get(field) or {}).get("verdict") != (new.get(field) or {}).get("verdict")]
+        controls += changed_controls(old, new)
         if old["verdict"] == new["verdict"] and not measurements and not controls:
             continue
         verdict = (f"{old['verdict']} -> {new['verdict']}" if old["verdict"] != new["verdict"]

@@ -15,10 +15,12 @@ In both, each batch norm keeps its trained (γ, β) pairs, permuted over the cha
 layer keeps its trained scale and share of silent channels; its running statistics are then re-estimated on
 photographs, since the trained ones describe activations the twin no longer produces. A network without batch
 norms gets the same treatment by hand ("init" only: "shuffle" already keeps each tensor's scale): each
-convolution and linear layer is rescaled so its output has the trained layer's std on the photographs.
+convolution and linear layer is rescaled so its output has the trained layer's std on the photographs. Both run
+on one thread, so that a twin is the same network whatever the thread count (a serial run, an xdist worker).
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 
@@ -50,7 +52,7 @@ def null_twin(model: Model, kind: str = "init", seed: int = 0, images: Tensor | 
                          "on photographs; pass images=(N, 3, H, W) tensor in [0, 1]")
     twin = copy.deepcopy(model)  # one deepcopy keeps Layer references pointing into the copied network
     generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
+    with torch.no_grad(), _one_thread():
         for module in twin.module.modules():
             _redraw(module, kind, generator)
         if norms:
@@ -61,6 +63,17 @@ def null_twin(model: Model, kind: str = "init", seed: int = 0, images: Tensor | 
     twin.weights = f"null twin ({kind}, seed {seed}) of {model.weights}"
     twin.extra = {"null_seed": seed}
     return twin
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Float sums are ordered by the thread count; the statistics a twin keeps must not depend on it."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _permuted(values: Tensor, generator: torch.Generator) -> Tensor:
