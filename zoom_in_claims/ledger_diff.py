@@ -2,9 +2,10 @@
 
     python -m zoom_in_claims.ledger_diff OLD NEW        (each a ledger.json or the folder holding one)
 
-Lists every claim (and model) whose verdict or measurements changed, or a control's (each null twin, the positive
-control, the near miss), or that appeared or disappeared, with the provenance fields that differ (claim source, weights, images, atlas, package). Exit status as diff(1): 0 when
-nothing changed, 1 when something did, 2 on bad input.
+Lists every claim (and model) whose verdict or measurements changed, or a control's (each null twin by its seed,
+the positive control, the near miss), or that appeared or disappeared, with the provenance
+fields that differ (claim source, weights, images, atlas, package). Exit status as diff(1): 0 when nothing
+changed, 1 when something did, 2 on bad input.
 """
 from __future__ import annotations
 
@@ -53,24 +54,24 @@ def changed_measurements(old: dict, new: dict) -> list[str]:
 
 
 def _controls(row: dict) -> dict[str, dict]:
-    """Each control's entry, by name: every null twin by its seed, the positive control, the near miss."""
-    found = {f"null twin (seed {control.get('seed')})": control for control in row.get("controls") or []}
+    """Each control's entry, by name: every null twin by its seed (a ledger of schema 2 has only the first, as
+    "control"), the positive control, the near miss."""
+    nulls = row.get("controls") or ([row["control"]] if row.get("control") else [])
+    found = {f"null twin (seed {control.get('seed')})": control for control in nulls}
     found.update({name: row[field] for name, field in (("positive control", "positive_control"),
-                                                        ("near miss", "near_miss_control")) if row.get(field)})
+                                                        ("near-miss control", "near_miss_control")) if row.get(field)})
     return found
 
 
 def changed_controls(old: dict, new: dict) -> list[str]:
-    """A control's verdict or measurements that changed (a null twin's verdict alone can hide a moved value)."""
+    """Each control whose verdict or measurements changed (a verdict alone can hide a moved value)."""
     before, after = _controls(old), _controls(new)
     lines = []
     for name in dict.fromkeys([*before, *after]):
-        if name not in before or name not in after:
-            lines.append(f"{name}: {'(new)' if name not in before else '(gone)'}")
-            continue
-        if name.startswith("null twin") and before[name].get("verdict") != after[name].get("verdict"):
-            lines.append(f"{name}: {before[name].get('verdict')} -> {after[name].get('verdict')}")
-        lines += [f"{name}, {line}" for line in changed_measurements(before[name], after[name])]
+        was, now = before.get(name, {}), after.get(name, {})
+        if was.get("verdict") != now.get("verdict"):
+            lines.append(f"{name}: {was.get('verdict')} -> {now.get('verdict')}")
+        lines += [f"{name}, {line}" for line in changed_measurements(was, now)]
     return lines
 
 
@@ -91,12 +92,7 @@ def differences(old_rows: dict, new_rows: dict) -> list[str]:
                           f"({(new or old)['verdict']})")
             continue
         measurements = changed_measurements(old, new)
-        controls = [f"{name} control: {(old.get(field) or {}).get('verdict')} -> "
-                    f"{(new.get(field) or {}).get('verdict')}"
-                    for name, field in (("null", "control"), ("positive", "positive_control"),
-                                        ("near-miss", "near_miss_control"))
-                    if (old.get(field) or {}).get("verdict") != (new.get(field) or {}).get("verdict")]
-        controls += changed_controls(old, new)
+        controls = changed_controls(old, new)
         if old["verdict"] == new["verdict"] and not measurements and not controls:
             continue
         verdict = (f"{old['verdict']} -> {new['verdict']}" if old["verdict"] != new["verdict"]

@@ -70,10 +70,10 @@ def network_groups(items) -> dict[str, str]:
     return groups
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups of --dist loadgroup
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
 def pytest_collection_modifyitems(config, items):
     groups = network_groups(items)
-    for item in items:
+    for item in items:  # xdist's own marks, for a user who chooses --dist loadgroup
         if item.nodeid in groups:
             item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
     folder = getattr(config, "workerinput", {}).get("zoom_in_groups")
