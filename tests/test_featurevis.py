@@ -82,3 +82,23 @@ def test_png_metadata_round_trip(tmp_path):
 def test_a_few_steps_on_lite0_raise_a_curve_unit(lite0):
     result = render(lite0, [unit("blocks.5.expand", 196)], size=73, steps=8, progress=False)
     assert result.history[-1] > result.history[0]
+
+
+def test_a_centre_objective_is_rendered_on_the_canvas_alone_with_the_same_result():
+    """Where the centre's receptive field fits the canvas, the robustness border is cut before the forward pass: the
+    same images as rendering the whole warped batch (an objective that also reads the channel, times zero, is not
+    cut), for about half the work."""
+    from probes.featurevis.render import _trim
+    from probes.featurevis.transforms import PAD
+    from probes.activations.capture import recording
+
+    model = tiny_model()  # receptive field 7 px, canvas 24 px
+    with recording(model, ["b"], pre_activation=True) as store:
+        assert _trim(model, [unit("b", 0)], store, 24 + 2 * PAD) == PAD
+        assert _trim(model, [unit("b", 0) + 0 * unit("b", 0, position=None)], store, 24 + 2 * PAD) == 0
+        assert _trim(model, [unit("b", 0)], store, 4 + 2 * PAD) == 0  # the field is wider than a 4 px canvas
+    cut = render(model, [unit("b", 0), unit("b", 2)], steps=20, lr=0.05, seed=3, progress=False)
+    whole = render(model, [unit("b", 0) + 0 * unit("b", 0, position=None),
+                           unit("b", 2) + 0 * unit("b", 2, position=None)], steps=20, lr=0.05, seed=3, progress=False)
+    torch.testing.assert_close(cut.images, whole.images, atol=1e-5, rtol=0)
+    torch.testing.assert_close(cut.values, whole.values, atol=1e-5, rtol=1e-5)

@@ -21,26 +21,29 @@ class Objective:
     function: Callable[[dict], Tensor]
     description: str
     per_image: bool = True  # image i's value depends on image i alone
+    centre_only: bool = False  # it reads only the centre position of its layers (a render may crop around it)
 
     def __call__(self, activations: dict) -> Tensor:
         return self.function(activations)
 
     def __add__(self, other: "Objective") -> "Objective":
         return Objective(self.layers | other.layers, lambda a: self(a) + other(a),
-                         f"{self.description} + {other.description}", self.per_image and other.per_image)
+                         f"{self.description} + {other.description}", self.per_image and other.per_image,
+                         self.centre_only and other.centre_only)
 
     def __sub__(self, other: "Objective") -> "Objective":
         return Objective(self.layers | other.layers, lambda a: self(a) - other(a),
-                         f"{self.description} - {other.description}", self.per_image and other.per_image)
+                         f"{self.description} - {other.description}", self.per_image and other.per_image,
+                         self.centre_only and other.centre_only)
 
     def __mul__(self, factor: float) -> "Objective":
         return Objective(self.layers, lambda a: factor * self(a), f"{factor:g} * ({self.description})",
-                         self.per_image)
+                         self.per_image, self.centre_only)
 
     __rmul__ = __mul__
 
     def __neg__(self) -> "Objective":
-        return Objective(self.layers, lambda a: -self(a), f"-({self.description})", self.per_image)
+        return Objective(self.layers, lambda a: -self(a), f"-({self.description})", self.per_image, self.centre_only)
 
 
 def _centre(activation: Tensor) -> Tensor:
@@ -50,7 +53,8 @@ def _centre(activation: Tensor) -> Tensor:
 def unit(layer: str, index: int, position: str | None = "center") -> Objective:
     """A unit's activation at the centre position, or (position=None) averaged over its whole channel."""
     if position == "center":
-        return Objective(frozenset([layer]), lambda a: _centre(a[layer][:, index]), f"{layer}:{index}")
+        return Objective(frozenset([layer]), lambda a: _centre(a[layer][:, index]), f"{layer}:{index}",
+                         centre_only=True)
     return Objective(frozenset([layer]), lambda a: a[layer][:, index].mean((-2, -1)), f"{layer}:{index} (channel)")
 
 
@@ -64,7 +68,7 @@ def direction(layer: str, vector: Tensor, position: str | None = "center") -> Ob
 
     # the description names the vector (by digest), so it identifies the objective: the disk store keys on it
     digest = hashlib.sha256(unit_vector.detach().cpu().float().numpy().tobytes()).hexdigest()[:8]
-    return Objective(frozenset([layer]), project, f"{layer} direction {digest}")
+    return Objective(frozenset([layer]), project, f"{layer} direction {digest}", centre_only=position == "center")
 
 
 def diversity(layer: str) -> Objective:

@@ -8,8 +8,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+PAD = 8  # grey border added on each side before the warp: the warped image is this much wider each way
 
-def robustness(images: Tensor, generator: torch.Generator, *, pad: int = 8, jitter: int = 6,
+
+def robustness(images: Tensor, generator: torch.Generator, *, pad: int = PAD, jitter: int = 6,
                scale: tuple[float, float] = (0.9, 1.1), degrees: float = 10.0) -> Tensor:
     n, _, height, width = images.shape
     padded = F.pad(images, (pad, pad, pad, pad), mode="constant", value=0.5)
