@@ -167,3 +167,41 @@ def test_a_failed_write_costs_the_entry_never_the_value(monkeypatch, cache):
     with pytest.warns(UserWarning, match="could not store"):
         assert store.stored("numbers", ("x",), lambda: 5) == 5
     assert not list(cache.glob("*/*"))
+
+
+class CountingPart(torch.nn.Module):
+    """A part that counts the batches it computes."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(2.0), requires_grad=False)
+        self.calls = 0
+
+    def forward(self, inputs):
+        self.calls += 1
+        return inputs * self.scale
+
+
+def test_a_shared_part_computes_each_batch_once_between_the_networks_built_on_it():
+    part = CountingPart()
+    first, second = store.Shared(part, "doubled").eval(), store.Shared(part, "doubled").eval()
+    batch = torch.rand(4, 3)
+    torch.testing.assert_close(first(batch), 2 * batch)
+    torch.testing.assert_close(second(batch), 2 * batch)
+    assert part.calls == 1
+    second(torch.rand(4, 3))  # another batch
+    assert part.calls == 2
+    with torch.no_grad():
+        part.scale.fill_(3.0)  # other weights: another entry
+    torch.testing.assert_close(first(batch), 3 * batch)
+    assert part.calls == 3
+
+
+def test_a_shared_part_computes_as_usual_when_training_or_carrying_a_gradient():
+    part = CountingPart()
+    shared = store.Shared(part, "doubled").eval()
+    batch = torch.rand(4, 3)
+    shared(batch)
+    shared(batch.clone().requires_grad_()).sum().backward()
+    shared.train()(batch)  # a null twin's batch norms recalibrating must see every batch
+    assert part.calls == 3

@@ -86,10 +86,32 @@ def source_digest(*modules: str) -> str:
 def network_key(model) -> str | None:
     """What identifies a network's computation: its class, the source that defines it and its live weights; None
     while a hook is in place."""
-    if hooked(model.module):
+    return module_key(model.module)
+
+
+def module_key(module: torch.nn.Module) -> str | None:
+    """`network_key` of a bare module."""
+    if hooked(module):
         return None
-    kind = type(model.module)
-    return f"{kind.__module__}.{kind.__qualname__}:{source_digest(kind.__module__)}:{weights_digest(model.module)}"
+    kind = type(module)
+    return f"{kind.__module__}.{kind.__qualname__}:{source_digest(kind.__module__)}:{weights_digest(module)}"
+
+
+class Shared(torch.nn.Module):
+    """A part that several networks are built on (the constructed concept networks all read Lite0's class
+    probabilities), its output for each batch kept in the store under the part's own key and the batch's digest:
+    the networks compute it once per batch between them, across processes and runs. In training mode (a null
+    twin's batch norms recalibrating), with a gradient to carry or with a hook in place, it computes as usual."""
+
+    def __init__(self, part: torch.nn.Module, kind: str):
+        super().__init__()
+        self.part, self.kind = part, kind
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        if self.training or (torch.is_grad_enabled() and inputs.requires_grad):
+            return self.part(inputs)
+        parts = (module_key(self.part), tensor_digest(inputs))
+        return stored(self.kind, parts, lambda: self.part(inputs)).to(inputs.device)
 
 
 def tensor_digest(values: torch.Tensor) -> str:

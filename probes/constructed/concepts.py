@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from probes.activations.store import Shared
 from probes.constructed import register_control
 from probes.records.atlas import Atlas, Family, Provenance
 from probes.zoo import ImageModel, Layer, Model
@@ -160,7 +161,8 @@ def build(name: str, wiring: Wiring, where: str) -> Model:
     from probes.models.efficientnet_lite import load as load_lite  # not the catalogue: it imports this module
 
     base = load_lite("efficientnet_lite0", True)
-    network = ConstructedConcepts(base.module.network, wiring).eval()
+    # the positive control and its near misses read the same probabilities: computed once per batch between them
+    network = ConstructedConcepts(Shared(base.module.network, "class logits"), wiring).eval()
     layers = {layer: Layer(layer, getattr(network, layer), getattr(network, f"{layer}_act"))
               for layer in ("concepts", "mixed")}
     return Model(name=name, module=ImageModel(network, base.preprocessing), preprocessing=base.preprocessing,

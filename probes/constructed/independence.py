@@ -26,7 +26,8 @@ JUDGE_PACKAGES = ("probes", "zoom_in_claims")
 NOT_JUDGES = ("probes", "probes.defaults", "probes.zoo", "probes.addressing", "probes.models", "probes.constructed",
               "probes.records.atlas", "probes.records.evidence",
               "probes.records.predictions", "probes.records.provenance",
-              "probes.records.figures")  # and their submodules: they hold data and draw pictures, they measure nothing
+              "probes.records.figures",  # and their submodules: they hold data and draw pictures, they measure nothing
+              "probes.activations.store", "probes.records.timing")  # they keep and time results, never judge them
 JUDGES_AMONG_THEM = ("probes.models.null_model",)  # builds the null twins every claim is judged against
 ROUND_NUMBERS = {0.25, 0.75, 1.5, 2.5}  # too common to count as copied from anyone
 
