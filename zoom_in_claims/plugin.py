@@ -18,6 +18,7 @@ reuse     verdicts kept in the disk store: a claim whose inputs have not changed
 """
 import importlib
 
+from probes.allocator import keep_freed_memory
 from zoom_in_claims.options import add_options
 
 # The plugin's modules, registered in this order. A new family's fixtures module goes in FIXTURES (claims/README.md,
@@ -29,6 +30,7 @@ MODULES = tuple(importlib.import_module(f"zoom_in_claims.{name}") for name in CO
 
 
 def pytest_configure(config):
+    keep_freed_memory()  # before any pass: freed activations stay for the next (probes/allocator.py)
     for module in MODULES:
         if not config.pluginmanager.is_registered(module):
             config.pluginmanager.register(module, f"zoom-in-{module.__name__.rsplit('.', 1)[-1]}")

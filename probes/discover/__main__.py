@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from probes.addressing import UnknownNameError
+from probes.allocator import keep_freed_memory
 from probes.defaults import DEFAULT_MODEL, image_folder
 from probes.models import WeightsIntegrityError, WeightsUnavailable, load_model
 
@@ -28,6 +29,7 @@ SCREENS = {"curves": "probes.discover.curves", "high_low": "probes.discover.high
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()  # probes/allocator.py: freed activations stay for the next pass
     parser = argparse.ArgumentParser(prog="python -m probes.discover", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("family", choices=sorted(SCREENS), help="which family to screen for")
