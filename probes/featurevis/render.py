@@ -119,5 +119,5 @@ def _trim(model: Model, objectives: list[Objective], store: dict, warped: int) -
                                       for _, value in sorted(store.items())]))
     store.clear()
     whole, cropped = centres
-    scale = float(whole.abs().max()) or 1.0
-    return PAD if float((whole - cropped).abs().max()) <= CENTRE_TOLERANCE * scale else 0
+    scale = float(whole.abs().max())  # 0: every centre silent on this image, so it shows nothing; no cut
+    return PAD if scale > 0 and float((whole - cropped).abs().max()) <= CENTRE_TOLERANCE * scale else 0
