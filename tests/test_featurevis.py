@@ -5,8 +5,10 @@ import torch
 from PIL import Image
 from torch import nn
 
+from probes.activations.capture import recording
 from probes.featurevis import direction, diversity, render, unit
-from probes.featurevis.render import _evaluate
+from probes.featurevis.render import _evaluate, _trim
+from probes.featurevis.transforms import PAD
 from probes.featurevis.save import save
 from probes.zoo import ImageModel, Layer, Model, Preprocessing
 
@@ -88,10 +90,6 @@ def test_a_centre_objective_is_rendered_on_the_canvas_alone_with_the_same_result
     """Where the centre's receptive field fits the canvas, the robustness border is cut before the forward pass: the
     same images as rendering the whole warped batch (an objective that also reads the channel, times zero, is not
     cut), for about half the work."""
-    from probes.featurevis.render import _trim
-    from probes.featurevis.transforms import PAD
-    from probes.activations.capture import recording
-
     model = tiny_model()  # receptive field 7 px, canvas 24 px
     with recording(model, ["b"], pre_activation=True) as store:
         assert _trim(model, [unit("b", 0)], store, 24 + 2 * PAD) == PAD
