@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 from probes.addressing import Address, UnknownNameError, parse_address
 from probes.records.atlas import Atlas
@@ -37,15 +37,22 @@ class Preprocessing:
     mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
     std: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
-    def transform(self):
-        """PIL image -> float tensor (3, size, size) in [0, 1]."""
+    def transform(self, *, pixels: bool = False):
+        """PIL image -> float tensor (3, size, size) in [0, 1]; with `pixels`, the uint8 tensor it is divided from
+        (a quarter of the memory; `as_floats` gives the same floats)."""
         from torchvision import transforms as T
 
         return T.Compose([
             T.Resize(self.resize or self.size, interpolation=T.InterpolationMode.BICUBIC, antialias=True),
             T.CenterCrop(self.size),
-            T.ToTensor(),
+            T.PILToTensor() if pixels else T.ToTensor(),
         ])
+
+
+def as_floats(images: Tensor) -> Tensor:
+    """Images in [0, 1]: uint8 pixels divided by 255 as torchvision's ToTensor divides them (the same floats, bit
+    for bit); float images as they are."""
+    return images.to(torch.float32).div(255) if images.dtype == torch.uint8 else images
 
 
 class Normalize(nn.Module):
@@ -61,7 +68,7 @@ class Normalize(nn.Module):
 
 
 class ImageModel(nn.Module):
-    """A network with its input normalisation in front, so callers feed [0, 1] RGB."""
+    """A network with its input normalisation in front, so callers feed [0, 1] RGB (or uint8 pixels, `as_floats`)."""
 
     def __init__(self, network: nn.Module, preprocessing: Preprocessing):
         super().__init__()
@@ -69,7 +76,7 @@ class ImageModel(nn.Module):
         self.network = network
 
     def forward(self, x):
-        return self.network(self.normalize(x))
+        return self.network(self.normalize(as_floats(x)))
 
 
 @dataclass(frozen=True)

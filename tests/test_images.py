@@ -6,7 +6,7 @@ from PIL import Image
 
 from probes.defaults import image_folder
 from probes.photographs.images import ImageFolderError, crops, load_image_folder
-from probes.zoo import Preprocessing
+from probes.zoo import ImageModel, Preprocessing
 
 SMALL = Preprocessing(size=32, resize=36)
 
@@ -25,6 +25,23 @@ def test_labels_come_from_sorted_wnids(tmp_path):
     assert 0 <= images.images.min() and images.images.max() <= 1
     assert dict(zip(images.names, images.labels.tolist())) == {
         "n01000000_a.JPEG": 0, "n02000000_b.JPEG": 1, "val_1.JPEG": 2}
+
+
+def test_photographs_are_kept_as_pixels_and_read_as_the_floats_they_were(tmp_path):
+    """uint8 pixels hold a quarter of the memory; the floats they give, and what a network computes from them, are
+    the same bit for bit as from the images torchvision's ToTensor makes."""
+    noise = torch.randint(0, 256, (40, 48, 3), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    Image.fromarray(noise.numpy()).save(tmp_path / "n01000000_noise.png")
+    write_image(tmp_path / "n01000001_red.png")
+    loaded = load_image_folder(tmp_path, SMALL, cache_dir=None)
+    assert loaded.pixels.dtype == torch.uint8
+    with Image.open(tmp_path / "n01000000_noise.png") as image:
+        expected = SMALL.transform()(image.convert("RGB"))  # floats, as the photographs were loaded before
+    assert torch.equal(loaded.images[0], expected) and torch.equal(loaded.take([0])[0], expected)
+    assert torch.equal(loaded.subset([1]).images, loaded.images[1:])
+    network = ImageModel(torch.nn.Conv2d(3, 4, 5), SMALL)
+    with torch.inference_mode():
+        assert torch.equal(network(loaded.pixels), network(loaded.images))
 
 
 def test_missing_folder_says_how_to_point_at_one(tmp_path):
@@ -49,7 +66,7 @@ def test_disk_cache_returns_the_same_tensor(tmp_path):
     folder = tmp_path / "images"
     write_image(folder / "n01000000_a.JPEG")
     first = load_image_folder(folder, SMALL, cache_dir=tmp_path / "cache")
-    assert list((tmp_path / "cache").glob("images-*.pt"))
+    assert list((tmp_path / "cache").glob("pixels-*.pt"))
     second = load_image_folder(folder, SMALL, cache_dir=tmp_path / "cache")
     torch.testing.assert_close(first.images, second.images)
 

@@ -39,7 +39,7 @@ def _dog_responses(model, images, peaks, part: str, layers: list[str], *, others
     """The photographs' own peaks come from the session's `photograph_peaks`; mirrors and blends are new images."""
     half = split(images, part)
     is_dog = in_concept(half.labels, DOG)
-    dogs = half.images[torch.as_tensor(is_dog)]
+    dogs = half.take(torch.as_tensor(is_dog))
     if len(dogs) < MIN_DOG_PHOTOS:
         pytest.skip(f"NOT RUN: {len(dogs)} dog photographs in the {part} half of the image folder; the claim needs "
                     f"at least {MIN_DOG_PHOTOS} (ImageNet classes below WordNet's dog, n02084071)")

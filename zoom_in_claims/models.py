@@ -94,7 +94,7 @@ def random_twins(config, model, count: int) -> list:
 def calibration_photographs(config, model) -> torch.Tensor:
     """The photographs a null twin's batch norms are recalibrated on: the first of the discovery half."""
     photographs = split(images_for(config, model), "discovery")
-    return photographs.images[:CALIBRATION_PHOTOGRAPHS]
+    return photographs.take(slice(0, CALIBRATION_PHOTOGRAPHS))
 
 
 def network_health(config, model) -> dict | None:
@@ -105,7 +105,7 @@ def network_health(config, model) -> dict | None:
         return None
     layers = sorted({family.layer for family in atlas.families.values()} | set(atlas.late_layers or ()),
                     key=list(model.layers).index)
-    photographs = split(images_for(config, model), "confirmation").images[:HEALTH_PHOTOGRAPHS]
+    photographs = split(images_for(config, model), "confirmation").take(slice(0, HEALTH_PHOTOGRAPHS))
     return {layer: health.to_dict() for layer, health in layer_health(model, photographs, layers).items()}
 
 

@@ -57,7 +57,7 @@ OVER_LARGEST = "R2 for the family's ablation minus the largest for a random abla
        predictions={AGREEMENT: ">= 0.5", SPECIFIC: ">= 2"}, resample="photographs")
 def test_reading_predicts_ablation(model, curve_family, images, evidence, figures):
     held_out = split(images, "confirmation")
-    photographs = held_out.images[:PHOTOGRAPHS]
+    photographs = held_out.take(slice(0, PHOTOGRAPHS))
     family_activity = capture(model, photographs, curve_family.layer)[curve_family.layer]
     predicted = (output_dependence(model, curve_family.layer, curve_family.units)
                  * family_activity[:, curve_family.units].mean((0, 2, 3))[None, :]).sum(1)

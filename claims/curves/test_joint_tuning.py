@@ -162,7 +162,8 @@ def test_rotating_top_crops_hands_over(model, curve_family, preferred, family_fi
         best_value, best_position = layer_acts[:, unit].flatten(1).max(1)
         top = best_value.topk(4).indices
         rows, cols = best_position[top] // width, best_position[top] % width
-        large = crops(images.images, confirmation[top], rows, cols, (height, width), int(canvas * 1.5) | 1)
+        large = crops(images.take(confirmation[top]), torch.arange(len(top)), rows, cols, (height, width),
+                      int(canvas * 1.5) | 1)
         original = center_crop(large, [canvas, canvas])
         rotated = center_crop(rotate(large, float(angle)), [canvas, canvas])
         out = capture(model, torch.cat([original, rotated]), curve_family.layer, center=True)[curve_family.layer]

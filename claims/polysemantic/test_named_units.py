@@ -65,7 +65,7 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
     if family.layer in concept_responses.responses:
         responses = concept_responses.responses[family.layer][half]
     else:
-        responses = peak_responses(model, images.images[half], family.layer)[family.layer]
+        responses = peak_responses(model, images.pixels[half], family.layer)[family.layer]
 
     def confirmed(pairs) -> np.ndarray:
         return np.array([all(drives(responses[:, unit], wnids, c, wordnet) for c in concepts)
@@ -135,7 +135,7 @@ def test_named_units_answer_their_concepts(model, images, atlas, concept_respons
             titles += [f"{wordnet.name(concept)}: {responses[i, unit]:.2g}" for i in strongest] \
                 + [""] * (PER_CONCEPT - len(strongest))
         figures.add(f"unit {unit}'s concepts on the confirmation half", lambda shown=shown, titles=titles: image_grid(
-            [images.images[i] if i is not None else torch.ones_like(images.images[0]) for i in shown],
+            [images.take(i) if i is not None else torch.ones_like(images.take(0)) for i in shown],
             titles=titles, columns=PER_CONCEPT),
             caption=f"one row per named concept: its strongest confirmation photographs and the unit's peak response "
                     f"(unit mean {responses[:, unit].mean():.2g}); {'confirmed' if answered else 'not confirmed'}",

@@ -39,6 +39,7 @@ One photograph per class is thin evidence for late features: these rest on 500 p
 sharpen with --images pointing at an ImageNet validation folder (50 per class).
 """
 import numpy as np
+import torch
 
 from probes.measures.baselines import random_units
 from probes.photographs.semantics import (
@@ -138,7 +139,7 @@ def test_top_photographs_are_coherent(model, images, concept_responses, late_lay
         top = top_photographs(networks[0][:, [unit]])[0]
         score = coherence([wnids[i] for i in top], wordnet)
         figures.add(f"top photographs of unit {unit}", lambda top=top: image_grid(
-            [images.images[half[i]] for i in top], titles=[wordnet.name(wnids[i])[:24] for i in top], columns=5),
+            [images.take(half[i]) for i in top], titles=[wordnet.name(wnids[i])[:24] for i in top], columns=5),
             caption=f"Unit {unit}'s top {TOP_K} confirmation photographs (one of 4 units drawn at random) with their "
                     f"classes; coherence {score:.2f} against the chance ceiling {ceiling:.2f} "
                     f"({'coherent' if score > ceiling else 'not coherent'}).", units=f"{layer}:{unit}")
@@ -215,7 +216,7 @@ def test_some_units_answer_unrelated_concepts(concept_responses, late_layers, ev
             titles += [f"{wordnet.name(concept)[:20]}: {responses[confirmation[i], unit]:.2g}" for i in strongest] \
                 + [""] * (4 - len(strongest))
         figures.add(f"unit {unit}'s unrelated concepts", lambda shown=shown, titles=titles: image_grid(
-            [images.images[i] if i is not None else images.images[0] * 0 + 1 for i in shown], titles=titles,
+            [images.take(i) if i is not None else torch.ones_like(images.take(0)) for i in shown], titles=titles,
             columns=4),
             caption=f"One row per concept found on the discovery half and confirmed on the confirmation half: its "
                     f"strongest confirmation photographs and the unit's peak response (unit mean "

@@ -40,7 +40,7 @@ class Activations:
     def _fill(self, layers: list[str]) -> None:
         def compute(missing: list[str]) -> dict[str, torch.Tensor]:
             with stage("activations", network_of(self.model), ", ".join(missing)):
-                return capture(self.model, self.images.images, missing, pre_activation=True, progress=True)
+                return capture(self.model, self.images.pixels, missing, pre_activation=True, progress=True)
 
         self._pre.update(store.stored_layers("activations", self.model, self.images.digest or None, layers, compute))
 
@@ -67,7 +67,7 @@ class PhotographPeaks:
         if any(layer not in self._peaks for layer in layers):  # with every late layer the atlas names
             missing = [layer for layer in dict.fromkeys(layers + self._layers) if layer not in self._peaks]
             self._peaks.update(store.stored_layers("peak responses", self.model, self.images.digest or None, missing,
-                                                   lambda computing: peak_responses(self.model, self.images.images,
+                                                   lambda computing: peak_responses(self.model, self.images.pixels,
                                                                                     computing)))
         return {layer: self._peaks[layer] for layer in layers}
 

@@ -133,8 +133,8 @@ def discover(model: Model, images, *, layers: list[str] | None = None):
     if not layers or not any(shape[0] >= 2 for shape in _shapes(model, layers)):
         raise NoCandidateLayers(f"no layer of {model.name} can hold a facing pair; considered: " + "; ".join(
             rejected + [f"{name}: 1 unit, a pair needs two" for name in layers]))
-    everything = peak_responses(model, images.images, layers)
-    mirror = peak_responses(model, mirrored(images.images[torch.as_tensor(dog)]), layers)
+    everything = peak_responses(model, images.pixels, layers)
+    mirror = peak_responses(model, mirrored(images.take(torch.as_tensor(dog))), layers)
     notes, best = [f"not screened: {why}" for why in rejected], (None, [])
     for layer in layers:
         if everything[layer].shape[1] < 2:

@@ -37,7 +37,7 @@ def find_families(model: Model, images, *, layers: list[str] | None, atlas: Atla
                          f'"late_layers": ["LAYER", "NEXT_LAYER"] to it')
     layer = (layers or atlas.late_layers)[0]
     wordnet = WordNet.load()
-    responses = peak_responses(model, images.images, layer)[layer]
+    responses = peak_responses(model, images.pixels, layer)[layer]
     found = polysemantic_units(responses, class_wnids(images.labels, wordnet), wordnet)
     notes = [f"{layer}: {len(found)} of {responses.shape[1]} units polysemantic"]
     if not found:
