@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from probes.records import memory
 from zoom_in_claims.ledger import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,6 +136,13 @@ def test_verdicts_controls_and_ledger(inner):
     assert {"id", "model", "verdict", "measurements", "prediction_rows", "falsifiable", "sensitive", "specific",
             "positive_control", "near_miss_control", "controls", "null_seeds", "null_health",
             "stimulus_ranges"} <= set(document["entries"][0])
+    if memory.reset_peak():  # Linux: each claim item's peak memory, and the run's largest in the terminal
+        peaks = document["memory"]
+        assert {row["claim"] for row in peaks} >= {"demo.trained", "demo.blind"}
+        assert all(0 < row["peak_memory_gb"] < 100 for row in peaks)
+        assert {row["network"] for row in peaks if row["claim"] == "demo.trained"} >= {
+            "tests.example_user_model:tiny_convnet", "tests.example_user_model:tiny_convnet null0"}
+        result.stdout.fnmatch_lines(["*largest peak memory (resident, per process): * GB demo.*"])
 
 
 def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):

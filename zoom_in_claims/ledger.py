@@ -25,7 +25,7 @@ from zoom_in_claims.verdicts import ENTRIES, EXPECTED_REFUTED, HOLDS, INCONCLUSI
 
 SCHEMA_VERSION = 5  # 3: per-prediction outcomes and falsifiability, null seeds and health, superseded predictions;
 # 4: near-miss controls (`specific`, `near_miss_control`) and stimulus ranges at discovery and confirmation;
-# 5: seconds by stage (probes.records.timing), per entry and for the whole run
+# 5: seconds by stage (probes.records.timing), per entry and for the whole run; later, additively: peak memory per claim item (probes.records.memory)
 
 
 def prediction_rows(trained: dict, nulls: list[dict]) -> list[dict]:
@@ -238,10 +238,11 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_ledger(directory: Path, rows: list[dict], stages: list[dict] | None = None) -> None:
+def write_ledger(directory: Path, rows: list[dict], stages: list[dict] | None = None,
+                 memory: list[dict] | None = None) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     document = {"schema_version": SCHEMA_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "entries": rows,
-                "stages": stages or []}
+                "stages": stages or [], "memory": memory or []}
     _atomic_write(directory / "ledger.json", json.dumps(document, indent=1) + "\n")
     _atomic_write(directory / "ledger.md", markdown(rows))
 
@@ -272,6 +273,14 @@ def time_by_stage(entries: list[dict]) -> list[dict]:
         rest = e.get("duration", 0) + e.get("setup_duration", 0) - staged
         seconds["claim bodies", _network(e), ""] += max(rest, 0.0)
     return timing.to_rows(seconds)
+
+
+def memory_by_claim(entries: list[dict]) -> list[dict]:
+    """Each claim item's peak resident memory (its process's, what was loaded before included), largest first: which
+    claims and networks set a run's peak. Items that reused a kept verdict, or ran where it cannot be read, have none."""
+    rows = [{"claim": e["id"], "network": _network(e), "peak_memory_gb": e["peak_memory_gb"]}
+            for e in entries if e.get("peak_memory_gb") is not None]
+    return sorted(rows, key=lambda row: -row["peak_memory_gb"])
 
 
 ROWS = pytest.StashKey[list]()
@@ -332,6 +341,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     stages = time_by_stage(entries)
     write("time by stage: " + ", ".join(f"{name} {seconds:.1f}s"
                                         for name, seconds in timing.by(stages, "stage").items() if seconds >= 0.05))
+    memory = memory_by_claim(entries)
+    if memory:
+        write("largest peak memory (resident, per process): " + ", ".join(
+            f"{row['peak_memory_gb']:.1f} GB {row['claim']} on {row['network']}" for row in memory[:3]))
     reused = sum(1 for e in entries if e.get("reused"))
     if reused:
         write(f"reused: {reused} of {len(entries)} claim items kept from an earlier run with the same inputs "
@@ -345,5 +358,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             write(f"run interrupted: the ledger in {directory} was left as it was")
         else:
-            write_ledger(Path(directory), rows, stages)
+            write_ledger(Path(directory), rows, stages, memory)
             write(f"ledger written to {directory}/ledger.json and ledger.md")

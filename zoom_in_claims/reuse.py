@@ -164,8 +164,8 @@ def _replay(item, saved: list[dict]) -> None:
         if entry is not None:
             network = entry["stages"][0]["network"] if entry.get("stages") else entry["model"]
             entry["reused"] = {"duration": entry["duration"], "setup_duration": entry["setup_duration"],
-                               "stages": entry["stages"]}
-            entry.update(duration=round(seconds, 2), setup_duration=0.0,
+                               "stages": entry["stages"], "peak_memory_gb": entry.get("peak_memory_gb")}
+            entry.update(duration=round(seconds, 2), setup_duration=0.0, peak_memory_gb=None,
                          stages=[{"stage": STAGE, "network": network, "detail": "", "seconds": seconds}])
         hook.pytest_runtest_logreport(report=report)
     hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)

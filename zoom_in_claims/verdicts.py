@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from probes.records import provenance
-
-from probes.records import timing
+from probes.records import memory, provenance, timing
 from probes.records.evidence import ClaimInconclusive, ClaimRefuted, MeasurementError
 from zoom_in_claims import registry
 from zoom_in_claims.claims import claim_of
@@ -35,6 +33,7 @@ INCONCLUSIVE = "INCONCLUSIVE"
 ENTRIES = pytest.StashKey[list]()
 SETUP_SECONDS = pytest.StashKey[float]()
 STAGES_BEFORE = pytest.StashKey[dict]()
+MEMORY_MARKED = pytest.StashKey[bool]()
 
 
 def model_request(item):
@@ -45,6 +44,7 @@ def model_request(item):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     item.stash[STAGES_BEFORE] = timing.mark()
+    item.stash[MEMORY_MARKED] = memory.reset_peak()
     declared, request = claim_of(item), model_request(item)
     if declared and declared.models and request is not None and request.name not in declared.models:
         pytest.skip(f"claim is about {', '.join(declared.models)}; run it with --model {declared.models[0]}")
@@ -159,11 +159,19 @@ def pytest_runtest_makereport(item, call):
         "verdict": verdict, "news": news, "reason": reason, "duration": round(report.duration, 2),
         "setup_duration": round(item.stash.get(SETUP_SECONDS, 0.0), 2),
         "stages": timing.to_rows(timing.since(item.stash.get(STAGES_BEFORE, {}))),  # this claim's setup and call
+        "peak_memory_gb": _peak_memory(item),
         "measurements": [m.to_dict() for m in measurements],
         "stimulus_ranges": evidence.stimulus_ranges if evidence else {},
         "key": str(evidence.key) if evidence and evidence.key else "",
         "health": _health(item), "test": serial_nodeid(item), "provenance": _provenance(item),
     })
+
+
+def _peak_memory(item) -> float | None:
+    """The most memory the process held during this claim's setup and call (what was already loaded included), in GB;
+    None where the system cannot say (probes.records.memory)."""
+    peak = memory.peak_gb() if item.stash.get(MEMORY_MARKED, False) else None
+    return None if peak is None else round(peak, 2)
 
 
 def _registration(item, declared) -> str:
