@@ -54,8 +54,8 @@ def _run(inner, *extra):
 
 def _comparable(ledger: Path) -> list[dict]:
     rows = json.loads((ledger / "ledger.json").read_text())["entries"]
-    for row in rows:  # times are the machine's, not the claim's
-        row.pop("duration"), row.pop("setup_duration"), row.pop("stages")
+    for row in rows:  # times and memory are the machine's, not the claim's
+        row.pop("duration"), row.pop("setup_duration"), row.pop("stages"), row.pop("peak_memory_gb", None)
     return rows
 
 
