@@ -25,7 +25,8 @@ from zoom_in_claims.verdicts import ENTRIES, EXPECTED_REFUTED, HOLDS, INCONCLUSI
 
 SCHEMA_VERSION = 5  # 3: per-prediction outcomes and falsifiability, null seeds and health, superseded predictions;
 # 4: near-miss controls (`specific`, `near_miss_control`) and stimulus ranges at discovery and confirmation;
-# 5: seconds by stage (probes.records.timing), per entry and for the whole run; later, additively: peak memory per claim item (probes.records.memory)
+# 5: seconds by stage (probes.records.timing), per entry and for the whole run; later, additively: peak memory per
+# claim item (probes.records.memory)
 
 
 def prediction_rows(trained: dict, nulls: list[dict]) -> list[dict]:
@@ -277,7 +278,8 @@ def time_by_stage(entries: list[dict]) -> list[dict]:
 
 def memory_by_claim(entries: list[dict]) -> list[dict]:
     """Each claim item's peak resident memory (its process's, what was loaded before included), largest first: which
-    claims and networks set a run's peak. Items that reused a kept verdict, or ran where it cannot be read, have none."""
+    claims and networks set a run's peak. Items that reused a kept verdict, or ran where it cannot be read, have
+    none."""
     rows = [{"claim": e["id"], "network": _network(e), "peak_memory_gb": e["peak_memory_gb"]}
             for e in entries if e.get("peak_memory_gb") is not None]
     return sorted(rows, key=lambda row: -row["peak_memory_gb"])

@@ -66,7 +66,8 @@ def test_matched_units_are_tuned_alike(model, compared, images, evidence, figure
     median = float(np.median(correlations))
     evidence.measure("median tuning correlation with the best match", median,
                      ci=bootstrap_ci(correlations, np.median), n=len(correlations))
-    calibration = images.take(slice(0, 2 * CALIBRATION, 2))  # the discovery half's first photographs, as every null twin's
+    # the discovery half's first photographs, as every null twin's
+    calibration = images.take(slice(0, 2 * CALIBRATION, 2))
     held_out = split(images, "confirmation").images  # the photographs `compared` profiled
     twins = np.array([matched_correlations(reference, streamed_profiles(null_twin(model, seed=seed, images=calibration),
                                                                         other.family, held_out))

@@ -61,7 +61,8 @@ def percentile_interval(values: list[float]) -> tuple[float, float]:
        predictions={"debiased CKA advantage over the largest of the random twins": ">= 0.05"}, resample="photographs")
 def test_family_layers_are_similar(model, compared, images, evidence, figures):
     reference, other = compared
-    calibration = images.take(slice(0, 2 * CALIBRATION, 2))  # the discovery half's first photographs, as every null twin's
+    # the discovery half's first photographs, as every null twin's
+    calibration = images.take(slice(0, 2 * CALIBRATION, 2))
     held_out = split(images, "confirmation").images  # the photographs `compared` pooled over
     baselines = [pooled_means(null_twin(model, seed=seed, images=calibration), other.family.layer, held_out).double()
                  for seed in range(1, DRAWS + 1)]
