@@ -8,7 +8,8 @@ to blocks.5.expand spent 2.8 s in the kernel for 1.5 s of arithmetic: 4.3 s in a
 for the next pass. The price: a process's resident memory falls back less between passes.
 
 The plugin calls it as pytest starts (in each xdist worker too), `python -m probes.discover` too; a notebook may.
-Elsewhere than glibc it does nothing; ZOOM_IN_KEEP_FREED_MEMORY=0 turns it off.
+Elsewhere than glibc it does nothing; ZOOM_IN_KEEP_FREED_MEMORY=0 turns it off. Freed blocks in the middle of the
+heap stay resident whatever the threshold says, so between claims `give_back_freed_memory()` returns them.
 """
 from __future__ import annotations
 
@@ -34,3 +35,19 @@ def keep_freed_memory() -> bool:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, KEEP_UP_TO))
+
+
+def give_back_freed_memory() -> bool:
+    """Give every whole free page of the heap back to the system (glibc's malloc_trim), the middle of the heap
+    included, which no threshold reaches; True when some went back. Called as each claim starts, so that a claim
+    holds what it needs and not what the claims before it freed: measured on seven Lite0 claim files with two null
+    twins, the largest claim fell from 3.5 to 3.2 GB and most from 3.2 to 1.3 GB, in the same time (1,454 s against
+    1,449 s), because a claim's passes still reuse the memory its own earlier passes freed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(trim(0))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from probes.allocator import give_back_freed_memory
 from probes.records import memory, provenance, timing
 from probes.records.evidence import ClaimInconclusive, ClaimRefuted, MeasurementError
 from zoom_in_claims import registry
@@ -44,6 +45,7 @@ def model_request(item):
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     item.stash[STAGES_BEFORE] = timing.mark()
+    give_back_freed_memory()  # each claim is credited with its own memory, not what the claims before it freed
     item.stash[MEMORY_MARKED] = memory.reset_peak()
     declared, request = claim_of(item), model_request(item)
     if declared and declared.models and request is not None and request.name not in declared.models:
