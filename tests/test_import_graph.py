@@ -91,6 +91,7 @@ def test_the_graph_sees_deferred_and_relative_imports(tmp_path):
     assert "probes.models.efficientnet_lite" in graph["probes.constructed.concepts"]  # imported inside a function
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_every_module_imports_first():
     """No module needs another to have been imported before it: each is imported first, in turn, with every module
     of probes and the plugin forgotten in between (a cycle through a package's __init__ shows up only this way)."""

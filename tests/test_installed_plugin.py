@@ -103,6 +103,7 @@ def test_a_claims_folder_outside_the_repo_runs_with_the_installed_plugin(tmp_pat
     assert (repository / "out" / "ledger.md").is_file()
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_the_entry_point_loads_the_plugin_without_being_named(pytester):
     """No conftest and no -p: the pytest11 entry point alone gives a run the suite's options."""
     result = pytester.runpytest_subprocess("--help")

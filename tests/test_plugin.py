@@ -92,7 +92,8 @@ def ledger_of(path):
 
 
 def test_verdicts_controls_and_ledger(inner):
-    result = inner.runpytest_inprocess(MODEL, "--controls", *SEEDS, "--ledger", "out")
+    # --recompute: every item runs and has its own peak memory, even where an earlier run kept its verdict
+    result = inner.runpytest_inprocess(MODEL, "--controls", *SEEDS, "--ledger", "out", "--recompute")
     entries = ledger_of(inner.path / "out")
     assert entries["demo.breaks"]["verdict"] == "ERROR"
     assert entries["demo.undefined"]["verdict"] == "ERROR"  # a NaN is never a refutation
@@ -145,6 +146,7 @@ def test_verdicts_controls_and_ledger(inner):
         result.stdout.fnmatch_lines(["*largest peak memory (resident, per process): * GB demo.*"])
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):
     """Its own items all pass (the trained run holds, each null item passes): the ledger fails the run."""
     monkeypatch.setenv("PYTHONPATH", str(REPO))  # its own process: torch registers some libraries only once
@@ -153,6 +155,7 @@ def test_a_vacuous_claim_alone_fails_the_run(inner, monkeypatch):
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.mark.slow  # starts a process of its own
 def test_interrupted_run_keeps_the_previous_ledger(inner, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     inner.runpytest_inprocess(MODEL, "--ledger", "out", "-k", "trained")

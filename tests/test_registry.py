@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from zoom_in_claims.registry import main
+
 REPO = Path(__file__).resolve().parents[1]
 MODEL = "--model=tests.example_user_model:tiny_convnet"
 
@@ -23,11 +25,23 @@ def test_tuned(model, evidence):
 '''
 
 
-def register(arguments: list[str]) -> int:
+def register_command(arguments: list[str]) -> int:
     """`python -m zoom_in_claims.register`, in its own process, as a researcher runs it."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "zoom_in_claims.register", *arguments], env=environment,
                           capture_output=True).returncode
+
+
+def register(arguments: list[str]) -> int:
+    """The same command's `main`, in this process (a process of its own costs seconds to import torch). The claim
+    files it collects are forgotten afterwards, so a later run reads them as edited."""
+    before = set(sys.modules)
+    try:
+        return main(arguments)
+    finally:
+        for name in set(sys.modules) - before:
+            if str(Path(getattr(sys.modules[name], "__file__", None) or "/").resolve()).startswith(str(Path.cwd())):
+                del sys.modules[name]
 
 
 @pytest.fixture
@@ -71,3 +85,13 @@ def test_an_amendment_keeps_the_superseded_prediction_measured(project):
     entry = json.loads((project.path / "out" / "ledger.json").read_text())["entries"][0]
     judged = {(m["prediction"], m["superseded"]): m["outcome"] for m in entry["measurements"]}
     assert judged == {(">= 0.8", False): "refuted", (">= 0.5", True): "holds"}
+
+
+@pytest.mark.slow  # starts a process of its own
+def test_the_register_command_registers_and_refuses_in_its_own_process(pytester, monkeypatch):
+    monkeypatch.chdir(pytester.path)
+    pytester.makepyfile(test_demo=claim_file(">= 0.5"))
+    assert register_command(["test_demo.py", "--registry", "registry.json"]) == 0
+    assert "demo.tuned" in json.loads((pytester.path / "registry.json").read_text())["claims"]
+    pytester.makepyfile(test_demo=claim_file(">= 0.6"))
+    assert register_command(["test_demo.py", "--registry", "registry.json"]) == 1

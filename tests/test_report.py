@@ -268,6 +268,7 @@ def browser(tmp_path):
     opened.close()
 
 
+@pytest.mark.slow  # starts a browser of its own
 def test_report_in_a_browser(pytester, browser):
     _, report = build(pytester, "--controls", "--null-seeds", "1", "--report", "rep")
     index = report / "index.html"
