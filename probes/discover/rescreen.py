@@ -135,7 +135,7 @@ def rescreen(model: Model, trained_atlas: Atlas, natural_images, *, families=Non
     others keep their trained units, marked "not rescreened" in provenance.notes (`not_rescreened`). peaks:
     {layer: (N, C)} each unit's peak response on each of `natural_images`, where already measured (the pass
     then skips those layers)."""
-    images = getattr(natural_images, "images", natural_images)
+    images = getattr(natural_images, "pixels", natural_images)  # as decoded: the network reads uint8 itself
     labels = getattr(natural_images, "labels", None)
     source = getattr(natural_images, "source", None)
     described = f"{len(images)} photographs" + (f" of {source}" if source else "")
