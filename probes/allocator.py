@@ -29,9 +29,8 @@ def keep_freed_memory() -> bool:
     """Serve large blocks from the heap and keep freed memory (glibc); True when glibc took both settings."""
     if os.environ.get("ZOOM_IN_KEEP_FREED_MEMORY", "1") == "0" or not sys.platform.startswith("linux"):
         return False
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):  # not glibc
+    mallopt = _glibc("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, KEEP_UP_TO))
@@ -43,11 +42,16 @@ def give_back_freed_memory() -> bool:
     holds what it needs and not what the claims before it freed: measured on seven Lite0 claim files with two null
     twins, the largest claim fell from 3.5 to 3.2 GB and most from 3.2 to 1.3 GB, in the same time (1,454 s against
     1,449 s), because a claim's passes still reuse the memory its own earlier passes freed."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
+    trim = _glibc("malloc_trim") if sys.platform.startswith("linux") else None
+    if trim is None:
         return False
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
     return bool(trim(0))
+
+
+def _glibc(function: str):
+    """The C library's `function`, or None where there is none of that name (not glibc)."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), function)
+    except (OSError, AttributeError):
+        return None
