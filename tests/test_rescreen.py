@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from probes.activations.capture import capture
 from probes.discover.rescreen import FAMILY_SCREENS, natural_responses, not_rescreened, rescreen
 from probes.discover.screening import natural_drive
 from probes.models import load_model
@@ -111,6 +112,16 @@ def test_the_natural_drive_of_one_pass_is_the_screens_own(curves_net):
     once = natural_responses(curves_net, images, ["edges"], ["edges"], batch_size=7)
     assert torch.allclose(once.drive["edges"], natural_drive(curves_net, "edges", images), rtol=1e-6, atol=1e-7)
     assert once.peaks["edges"].shape == (48, 24)
+
+
+def test_the_natural_drive_is_the_percentile_of_the_whole_layers_subsample(curves_net):
+    """Gathered batch by batch (batches of 7 do not divide the step of 3), the sample is exactly every 3rd value of
+    the whole layer flattened over (image, row, column): the same percentile to the last bit."""
+    images = smooth_images(48, curves_net.input_size, seed=2)
+    whole = capture(curves_net, images, "edges")["edges"]
+    flat = whole.transpose(0, 1).reshape(whole.shape[1], -1)
+    expected = torch.quantile(flat[:, ::flat.shape[1] // 200_000], 0.99, dim=1)
+    assert torch.equal(natural_drive(curves_net, "edges", images, batch_size=7), expected)
 
 
 def labelled(images: torch.Tensor, labels: list[int]) -> ImageSet:

@@ -41,7 +41,7 @@ PHOTOGRAPHS = 500
 def test_curve_family_forms_again(model, atlas, images, evidence, figures):
     family = require_family(atlas, "curves")
     held_out = split(images, "confirmation")
-    photographs = held_out.take(slice(0, PHOTOGRAPHS))
+    photographs = held_out.pixels[:PHOTOGRAPHS]  # as stored: the network reads them itself, with no float copy
     screen = screen_layer(model, family.layer, photographs, stimuli=CONFIRMATION)
     qualifying = {u.unit for u in screen.family}
     evidence.record("qualifying units in the layer", len(qualifying))

@@ -81,19 +81,12 @@ def capture(model: Model, images: Tensor, layers: str | Iterable[str], *, pre_ac
     lite0's `blocks.5.expand`).
     """
     names = [layers] if isinstance(layers, str) else list(layers)
-    device = model.device
     batches: dict[str, list[Tensor]] = {name: [] for name in names}  # with grad: kept whole, graph and all
     gathered: dict[str, Tensor] = {}
-    starts = range(0, len(images), batch_size)
-    if progress:
-        from tqdm.auto import tqdm
-        starts = tqdm(starts, desc=f"capture {model.id}", unit="batch", leave=False)
     grad_mode = torch.enable_grad() if grad else torch.inference_mode()
-    with grad_mode, recording(model, names, pre_activation=pre_activation, center=center) as store:
-        for start in starts:
-            batch = images[start:start + batch_size].to(device, memory_format=torch.channels_last)
-            store.clear()
-            run(model, batch)
+    with grad_mode:
+        for start, store in passes(model, images, names, pre_activation=pre_activation, center=center,
+                                   batch_size=batch_size, progress=progress):
             for name in names:
                 value = store[name]
                 if grad:
@@ -103,6 +96,23 @@ def capture(model: Model, images: Tensor, layers: str | Iterable[str], *, pre_ac
                     gathered[name] = _empty_like_batches(value, len(images))
                 gathered[name][start:start + len(value)] = value.detach()
     return {name: torch.cat(parts) for name, parts in batches.items()} if grad else gathered
+
+
+def passes(model: Model, images: Tensor, layers: Iterable[str], *, pre_activation: bool = False,
+           center: bool = False, batch_size: int = 32, progress: bool = False) -> Iterator[tuple[int, dict]]:
+    """For each batch of `images`, (its first position, {layer: activation}) as the forward pass left them: for a
+    reduction over the whole set (a percentile, each photograph's peak) that keeps a little of each batch, so no
+    batch is copied. The activations are valid until the next batch; `capture` gathers them all."""
+    names = list(dict.fromkeys(layers))
+    starts = range(0, len(images), batch_size)
+    if progress:
+        from tqdm.auto import tqdm
+        starts = tqdm(starts, desc=f"capture {model.id}", unit="batch", leave=False)
+    with recording(model, names, pre_activation=pre_activation, center=center) as store:
+        for start in starts:
+            store.clear()
+            run(model, images[start:start + batch_size].to(model.device, memory_format=torch.channels_last))
+            yield start, store
 
 
 def _empty_like_batches(batch: Tensor, total: int) -> Tensor:

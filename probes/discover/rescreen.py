@@ -43,7 +43,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from probes.activations.capture import capture
+from probes.activations.capture import passes
+from probes.discover.screening import BATCH, PositionSample
 from probes.records.atlas import Atlas, Family, Provenance
 from probes.records.timing import timed
 from probes.zoo import Model
@@ -54,7 +55,6 @@ FAMILY_SCREENS = {"curves": "curves", "high_low": "high_low", "edges": "edges",
                   "facing": "facing", "facing_union": "facing", "polysemantic": "polysemantic"}
 ORIENTATION_SCREENS = ("curves", "high_low", "edges")
 NOT_RESCREENED = "not rescreened"
-BATCH = 32
 
 
 @dataclass
@@ -68,30 +68,23 @@ class NaturalResponses:
 
 def natural_responses(model: Model, images: torch.Tensor, drive_layers: list[str], peak_layers: list[str], *,
                       batch_size: int = BATCH) -> NaturalResponses:
-    """Both reductions in one batched pass; the 99th percentile reads the same subsample of positions as
-    probes.discover.screening.natural_drive (every step-th of the flattened (image, row, column) values)."""
+    """Both reductions in one batched pass; the 99th percentile reads the same `PositionSample` as
+    probes.discover.screening.natural_drive."""
     names = list(dict.fromkeys(drive_layers + peak_layers))
     out = NaturalResponses()
     if not names or not len(images):
         return out
-    samples: dict[str, list[torch.Tensor]] = {layer: [] for layer in drive_layers}
+    samples = {layer: PositionSample(len(images)) for layer in drive_layers}
     peaks: dict[str, list[np.ndarray]] = {layer: [] for layer in peak_layers}
-    steps: dict[str, int] = {}
-    for start in range(0, len(images), batch_size):
-        maps = capture(model, images[start:start + batch_size], names, batch_size=batch_size)
-        for layer in drive_layers:
-            value = maps[layer]  # (B, C, H, W)
-            per_image = value.shape[-2] * value.shape[-1]
-            if layer not in steps:
-                steps[layer] = max(1, len(images) * per_image // 200_000)
-            step = steps[layer]
-            flat = value.transpose(0, 1).reshape(value.shape[1], -1)
-            samples[layer].append(flat[:, (-start * per_image) % step:: step].clone())
-        for layer in peak_layers:
-            value = maps[layer]
-            peaks[layer].append((value.amax((-2, -1)) if value.ndim == 4 else value).numpy())
+    with torch.inference_mode():
+        for start, maps in passes(model, images, names, batch_size=batch_size):
+            for layer in drive_layers:
+                samples[layer].add(start, maps[layer])
+            for layer in peak_layers:
+                value = maps[layer]
+                peaks[layer].append((value.amax((-2, -1)) if value.ndim == 4 else value).numpy())
     for layer in drive_layers:
-        out.drive[layer] = torch.quantile(torch.cat(samples[layer], 1), 0.99, dim=1)
+        out.drive[layer] = samples[layer].percentile(0.99)
     for layer in peak_layers:
         out.peaks[layer] = np.concatenate(peaks[layer])
     return out
