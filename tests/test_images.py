@@ -80,6 +80,16 @@ def test_crops_are_centred_on_units():
     assert crop[0, 0, :4, :4].mean() == 1 and crop[0, 0, 4:, 4:].mean() == 0
 
 
+def test_crops_past_the_border_repeat_the_edge_as_replicate_padding_does():
+    images = torch.rand(3, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    which, rows, cols = torch.tensor([2, 0, 2, 1]), torch.tensor([0, 3, 1, 3]), torch.tensor([3, 0, 2, 3])
+    got = crops(images, which, rows, cols, (4, 4), size=24)  # a 24 px canvas at a corner unit reaches 12 px out
+    padded = torch.nn.functional.pad(images, (24, 24, 24, 24), mode="replicate")
+    for k, (image, row, col) in enumerate(zip(which.tolist(), rows.tolist(), cols.tolist())):
+        top, left = 8 * row + 4 - 12 + 24, 8 * col + 4 - 12 + 24  # unit centre 8r + 3.5, crop from centre - 11.5
+        assert torch.equal(got[k], padded[image, :, top:top + 24, left:left + 24])
+
+
 def test_shared_sample_loads_with_labels():
     folder = image_folder()
     if not folder.is_dir():

@@ -102,7 +102,7 @@ def passes(model: Model, images: Tensor, layers: Iterable[str], *, pre_activatio
            center: bool = False, batch_size: int = 32, progress: bool = False) -> Iterator[tuple[int, dict]]:
     """For each batch of `images`, (its first position, {layer: activation}) as the forward pass left them: for a
     reduction over the whole set (a percentile, each photograph's peak) that keeps a little of each batch, so no
-    batch is copied. The activations are valid until the next batch; `capture` gathers them all."""
+    batch is copied. The same dict is refilled for the next batch; `capture` gathers every batch."""
     names = list(dict.fromkeys(layers))
     starts = range(0, len(images), batch_size)
     if progress:

@@ -163,15 +163,18 @@ def unit_centre(position: int, layer_size: int, input_size: int) -> float:
 
 def crops(images: Tensor, indices: Tensor, rows: Tensor, cols: Tensor, layer_hw: tuple[int, int],
           size: int) -> Tensor:
-    """Square crops of side `size` centred on the given units' positions, edge-padded at the border."""
+    """Square crops of side `size` centred on the given units' positions, edge-padded at the border: a pixel
+    beyond the border repeats the nearest edge pixel, read through clamped coordinates, so no padded copy of a
+    photograph is made (200 crops of 224 px photographs on a 98 px canvas padded 420 MB)."""
     input_size = images.shape[-1]
-    pad = size
-    padded = torch.nn.functional.pad(images[indices], (pad, pad, pad, pad), mode="replicate")
+    span = torch.arange(size)
     out = []
-    for k, (row, col) in enumerate(zip(rows.tolist(), cols.tolist())):
-        top = round(unit_centre(row, layer_hw[0], input_size) - (size - 1) / 2) + pad
-        left = round(unit_centre(col, layer_hw[1], input_size) - (size - 1) / 2) + pad
-        out.append(padded[k, :, top:top + size, left:left + size])
+    for index, row, col in zip(indices.tolist(), rows.tolist(), cols.tolist()):
+        top = round(unit_centre(row, layer_hw[0], input_size) - (size - 1) / 2)
+        left = round(unit_centre(col, layer_hw[1], input_size) - (size - 1) / 2)
+        ys = (span + top).clamp(0, images.shape[-2] - 1)
+        xs = (span + left).clamp(0, images.shape[-1] - 1)
+        out.append(images[index][:, ys][:, :, xs])
     return torch.stack(out)
 
 
