@@ -9,8 +9,8 @@ import torch
 from torch import nn
 
 from probes.activations.capture import capture
-from probes.discover.rescreen import FAMILY_SCREENS, natural_responses, not_rescreened, rescreen
-from probes.discover.screening import natural_drive
+from probes.discover.rescreen import FAMILY_SCREENS, not_rescreened, rescreen
+from probes.discover.screening import natural_drive, natural_responses
 from probes.models import load_model
 from probes.models import planted_atlas
 from probes.photographs.images import ImageSet

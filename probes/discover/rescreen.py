@@ -38,13 +38,12 @@ from __future__ import annotations
 import datetime
 import importlib
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import torch
 
-from probes.activations.capture import passes
-from probes.discover.screening import BATCH, PositionSample
+from probes.discover.screening import BATCH, natural_responses
 from probes.records.atlas import Atlas, Family, Provenance
 from probes.records.timing import timed
 from probes.zoo import Model
@@ -55,39 +54,6 @@ FAMILY_SCREENS = {"curves": "curves", "high_low": "high_low", "edges": "edges",
                   "facing": "facing", "facing_union": "facing", "polysemantic": "polysemantic"}
 ORIENTATION_SCREENS = ("curves", "high_low", "edges")
 NOT_RESCREENED = "not rescreened"
-
-
-@dataclass
-class NaturalResponses:
-    """One pass of the photographs: each unit's 99th-percentile response (as screening.natural_drive measures it)
-    on the orientation screens' layers, and each photograph's peak response per unit on the late layers."""
-
-    drive: dict[str, torch.Tensor] = field(default_factory=dict)  # layer -> (C,)
-    peaks: dict[str, np.ndarray] = field(default_factory=dict)  # layer -> (N, C)
-
-
-def natural_responses(model: Model, images: torch.Tensor, drive_layers: list[str], peak_layers: list[str], *,
-                      batch_size: int = BATCH) -> NaturalResponses:
-    """Both reductions in one batched pass; the 99th percentile reads the same `PositionSample` as
-    probes.discover.screening.natural_drive."""
-    names = list(dict.fromkeys(drive_layers + peak_layers))
-    out = NaturalResponses()
-    if not names or not len(images):
-        return out
-    samples = {layer: PositionSample(len(images)) for layer in drive_layers}
-    peaks: dict[str, list[np.ndarray]] = {layer: [] for layer in peak_layers}
-    with torch.inference_mode():
-        for start, maps in passes(model, images, names, batch_size=batch_size):
-            for layer in drive_layers:
-                samples[layer].add(start, maps[layer])
-            for layer in peak_layers:
-                value = maps[layer]
-                peaks[layer].append((value.amax((-2, -1)) if value.ndim == 4 else value).numpy())
-    for layer in drive_layers:
-        out.drive[layer] = samples[layer].percentile(0.99)
-    for layer in peak_layers:
-        out.peaks[layer] = np.concatenate(peaks[layer])
-    return out
 
 
 def discovery_photographs(photographs, max_images: int | None = None):

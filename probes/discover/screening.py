@@ -80,15 +80,42 @@ def natural_drive(model: Model, layer: str, images: torch.Tensor, *, batch_size:
     """Each unit's 99th-percentile response over all positions of the natural images (a `PositionSample` of
     them). Kept in the disk store (probes.activations.store), so a screen run again, and the claims that screen a
     layer again, read it there."""
-    def compute() -> torch.Tensor:
-        sample = PositionSample(len(images))
-        with torch.inference_mode():
-            for start, maps in passes(model, images, [layer], batch_size=batch_size):
-                sample.add(start, maps[layer])
-        return sample.percentile(0.99)
-
-    return stored("natural drive", (network_key(model), layer, tensor_digest(images)), compute,
+    return stored("natural drive", (network_key(model), layer, tensor_digest(images)),
+                  lambda: natural_responses(model, images, [layer], [], batch_size=batch_size).drive[layer],
                   network=network_of(model))
+
+
+@dataclass
+class NaturalResponses:
+    """One pass of the photographs: each unit's 99th-percentile response (`natural_drive`) on the orientation
+    screens' layers, and each photograph's peak response per unit on the late layers."""
+
+    drive: dict[str, torch.Tensor] = field(default_factory=dict)  # layer -> (C,)
+    peaks: dict[str, np.ndarray] = field(default_factory=dict)  # layer -> (N, C)
+
+
+def natural_responses(model: Model, images: torch.Tensor, drive_layers: list[str], peak_layers: list[str], *,
+                      batch_size: int = BATCH) -> NaturalResponses:
+    """Both reductions in one batched pass: a null twin's rescreen needs the drive of some layers and the peaks of
+    others, and pays for the photographs once."""
+    names = list(dict.fromkeys(drive_layers + peak_layers))
+    out = NaturalResponses()
+    if not names or not len(images):
+        return out
+    samples = {layer: PositionSample(len(images)) for layer in drive_layers}
+    peaks: dict[str, list[np.ndarray]] = {layer: [] for layer in peak_layers}
+    with torch.inference_mode():
+        for start, maps in passes(model, images, names, batch_size=batch_size):
+            for layer in drive_layers:
+                samples[layer].add(start, maps[layer])
+            for layer in peak_layers:
+                value = maps[layer]
+                peaks[layer].append((value.amax((-2, -1)) if value.ndim == 4 else value).numpy())
+    for layer in drive_layers:
+        out.drive[layer] = samples[layer].percentile(0.99)
+    for layer in peak_layers:
+        out.peaks[layer] = np.concatenate(peaks[layer])
+    return out
 
 
 class PositionSample:
@@ -116,6 +143,8 @@ class PositionSample:
 
     def percentile(self, q: float) -> torch.Tensor:
         """Each unit's q-quantile of its sample, a few units at a time (quantile sorts a copy of its input)."""
+        if self.kept is None:
+            raise ValueError("no responses were added: a percentile over no photographs")
         return torch.cat([torch.quantile(rows, q, dim=1) for rows in self.kept.split(QUANTILE_ROWS)])
 
 
